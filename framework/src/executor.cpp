@@ -1,0 +1,316 @@
+#include "executor.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <thread>
+#include <unistd.h>
+
+#include <oneapi/tbb/concurrent_hash_map.h>
+#include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/flow_graph.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/info.h>
+#include <nlohmann/json.hpp>
+
+namespace raserflow {
+namespace {
+
+namespace flow = oneapi::tbb::flow;
+using Clock = std::chrono::steady_clock;
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_interrupt(int) {
+  g_interrupted.store(true);
+  // A second Ctrl-C kills as usual, for a node stuck where it cannot be reached.
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+}
+
+// One item in flight. Nodes on an unshared path change it in place; where a path forks,
+// each branch copies it (fields are shared buffers, so a copy is cheap).
+struct Token {
+  Sample sample;
+  std::shared_ptr<std::atomic<int>> sinks_left;  // terminal nodes yet to finish the item
+};
+using Msg = std::shared_ptr<Token>;
+
+struct Span {
+  std::uint32_t node;
+  std::uint32_t thread;
+  std::int64_t item;
+  std::int64_t start_ns;
+  std::int64_t duration_ns;
+};
+
+std::uint32_t thread_number() {
+  static std::atomic<std::uint32_t> next{0};
+  thread_local std::uint32_t id = next++;
+  return id;
+}
+
+class Run {
+ public:
+  Run(Pipeline& p, const RunOptions& o) : pipeline_(p), options_(o), stats_(p.nodes.size()) {
+    for (std::int64_t i = o.shard_index; i < p.spec.items; i += o.shard_count) ++total_;
+    for (std::size_t i = 0; i < p.nodes.size(); ++i)
+      if (p.nodes[i].outputs.empty()) ++sinks_;
+  }
+
+  RunResult go() {
+    const int threads = options_.threads > 0 ? options_.threads : oneapi::tbb::info::default_concurrency();
+    oneapi::tbb::global_control parallelism(oneapi::tbb::global_control::max_allowed_parallelism,
+                                            static_cast<std::size_t>(threads));
+    start_ = Clock::now();
+    RunResult result;
+    result.items_total = total_;
+    if (start_nodes()) {
+      std::thread progress;
+      if (options_.progress) progress = std::thread([this] { show_progress(); });
+      run_graph(threads);
+      {
+        std::lock_guard lock(progress_mutex_);
+        finished_ = true;
+      }
+      progress_cv_.notify_all();
+      if (progress.joinable()) progress.join();
+    }
+    if (!failed_ && g_interrupted) interrupted_ = true;
+    if (!failed_ && !interrupted_) finish_nodes();
+    if (failed_ || interrupted_)
+      for (auto& n : pipeline_.nodes) n.node->abort();
+    result.status = failed_ ? RunStatus::failed : interrupted_ ? RunStatus::interrupted : RunStatus::ok;
+    result.error = error_;
+    result.items_done = done_;
+    result.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    for (std::size_t i = 0; i < pipeline_.nodes.size(); ++i)
+      result.nodes.push_back({pipeline_.nodes[i].spec.id, stats_[i].items.load(),
+                              static_cast<double>(stats_[i].nanos.load()) * 1e-9});
+    if (!options_.trace_file.empty()) write_trace();
+    return result;
+  }
+
+ private:
+  struct Counters {
+    std::atomic<std::int64_t> items{0};
+    std::atomic<std::int64_t> nanos{0};
+  };
+
+  void fail(const std::string& message) {
+    bool expected = false;
+    if (failed_.compare_exchange_strong(expected, true)) error_ = message;
+    if (graph_) graph_->cancel();
+  }
+
+  bool start_nodes() {
+    for (auto& n : pipeline_.nodes) {
+      try {
+        n.node->start();
+      } catch (const std::exception& e) {
+        fail("node '" + n.spec.id + "' (" + n.spec.type + "): start failed: " + e.what());
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void finish_nodes() {
+    for (auto& n : pipeline_.nodes) {
+      try {
+        n.node->finish();
+      } catch (const std::exception& e) {
+        fail("node '" + n.spec.id + "' (" + n.spec.type + "): finishing failed: " + e.what());
+        return;
+      }
+    }
+  }
+
+  Msg process(std::size_t i, bool copy, const Msg& in) {
+    if (!in || failed_) return nullptr;
+    Msg m = copy ? std::make_shared<Token>(*in) : in;
+    auto& n = pipeline_.nodes[i];
+    const auto t0 = Clock::now();
+    try {
+      n.node->process(m->sample);
+    } catch (const std::exception& e) {
+      fail("node '" + n.spec.id + "' (" + n.spec.type + ") failed on item " + std::to_string(m->sample.index()) +
+           ": " + e.what());
+      return nullptr;
+    } catch (...) {
+      fail("node '" + n.spec.id + "' (" + n.spec.type + ") failed on item " + std::to_string(m->sample.index()) +
+           ": unknown exception");
+      return nullptr;
+    }
+    const auto t1 = Clock::now();
+    if (const auto& keep = n.node->passes()) prune(m->sample, *keep, n.node->writes());
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count();
+    stats_[i].items.fetch_add(1, std::memory_order_relaxed);
+    stats_[i].nanos.fetch_add(ns, std::memory_order_relaxed);
+    if (!options_.trace_file.empty())
+      spans_.local().push_back({static_cast<std::uint32_t>(i), thread_number(), m->sample.index(),
+                                std::chrono::duration_cast<std::chrono::nanoseconds>(t0 - start_).count(), ns});
+    if (n.outputs.empty() && m->sinks_left->fetch_sub(1) == 1) {
+      ++done_;
+      limiter_->decrementer().try_put(flow::continue_msg());
+    }
+    return m;
+  }
+
+  static void prune(Sample& s, const std::vector<std::string>& keep, const std::vector<FieldSpec>& writes) {
+    std::vector<std::string> drop;
+    for (const auto& [name, value] : s.fields()) {
+      bool kept = std::find(keep.begin(), keep.end(), name) != keep.end();
+      for (const auto& w : writes) kept = kept || w.actual == name;
+      if (!kept) drop.push_back(name);
+    }
+    for (const auto& name : drop) s.erase(name);
+  }
+
+  void run_graph(int threads) {
+    flow::graph g;
+    graph_ = &g;
+    const int in_flight = options_.max_in_flight > 0 ? options_.max_in_flight : 2 * threads + 2;
+    std::int64_t next = options_.shard_index, ordinal = 0;
+    flow::input_node<Msg> source(g, [&](oneapi::tbb::flow_control& fc) -> Msg {
+      if (next >= pipeline_.spec.items || failed_ || g_interrupted) {
+        fc.stop();
+        return nullptr;
+      }
+      auto m = std::make_shared<Token>();
+      m->sample = Sample(next, ordinal++);
+      m->sinks_left = std::make_shared<std::atomic<int>>(sinks_);
+      next += options_.shard_count;
+      return m;
+    });
+    flow::limiter_node<Msg> limiter(g, static_cast<std::size_t>(in_flight));
+    limiter_ = &limiter;
+    flow::make_edge(source, limiter);
+
+    const auto& nodes = pipeline_.nodes;
+    std::size_t roots = 0;
+    for (const auto& n : nodes) roots += n.inputs.empty() ? 1 : 0;
+    std::vector<std::unique_ptr<flow::function_node<Msg, Msg>>> bodies;
+    std::vector<std::unique_ptr<flow::graph_node>> helpers;  // merges and sequencers
+    using Merge = flow::multifunction_node<Msg, std::tuple<Msg>>;
+    using Parts = oneapi::tbb::concurrent_hash_map<std::int64_t, std::vector<Msg>>;
+    std::vector<std::unique_ptr<Parts>> parts(nodes.size());
+
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      const auto& n = nodes[i];
+      const bool copy = n.inputs.size() == 1 ? nodes[n.inputs[0]].outputs.size() > 1 : (n.inputs.empty() && roots > 1);
+      const auto execution = n.type.type->execution;
+      const std::size_t concurrency = execution == Execution::parallel ? flow::unlimited : 1;
+      bodies.push_back(std::make_unique<flow::function_node<Msg, Msg>>(
+          g, concurrency, [this, i, copy](const Msg& m) { return process(i, copy, m); }));
+      flow::receiver<Msg>* entry = bodies.back().get();
+      if (execution == Execution::ordered) {
+        auto seq = std::make_unique<flow::sequencer_node<Msg>>(g, [](const Msg& m) -> std::size_t {
+          return m ? static_cast<std::size_t>(m->sample.ordinal()) : 0;
+        });
+        flow::make_edge(*seq, *entry);
+        entry = seq.get();
+        helpers.push_back(std::move(seq));
+      }
+      if (n.inputs.size() > 1) {
+        parts[i] = std::make_unique<Parts>();
+        const std::size_t expected = n.inputs.size();
+        auto merge = std::make_unique<Merge>(
+            g, flow::unlimited, [expected, store = parts[i].get()](const Msg& m, Merge::output_ports_type& out) {
+              if (!m) return;
+              std::vector<Msg> complete;
+              {
+                Parts::accessor a;
+                store->insert(a, m->sample.index());
+                a->second.push_back(m);
+                if (a->second.size() < expected) return;
+                complete = std::move(a->second);
+                store->erase(a);
+              }
+              auto merged = std::make_shared<Token>(*complete.front());
+              for (std::size_t k = 1; k < complete.size(); ++k)
+                for (const auto& [name, value] : complete[k]->sample.fields())
+                  if (!merged->sample.has(name)) merged->sample.set(name, value);
+              std::get<0>(out).try_put(merged);
+            });
+        flow::make_edge(flow::output_port<0>(*merge), *entry);
+        entry = merge.get();
+        for (auto u : n.inputs) flow::make_edge(*bodies[u], *entry);
+        helpers.push_back(std::move(merge));
+      } else if (n.inputs.size() == 1) {
+        flow::make_edge(*bodies[n.inputs[0]], *entry);
+      } else {
+        flow::make_edge(limiter, *entry);
+      }
+    }
+    source.activate();
+    g.wait_for_all();
+    graph_ = nullptr;
+    limiter_ = nullptr;
+  }
+
+  void show_progress() {
+    const bool tty = ::isatty(STDERR_FILENO);
+    std::unique_lock lock(progress_mutex_);
+    while (!progress_cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return finished_; })) {
+      const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+      const auto done = done_.load();
+      const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
+      const double left = rate > 0 ? static_cast<double>(total_ - done) / rate : 0;
+      std::fprintf(stderr, "%s  %lld/%lld items  %.1f items/s  %.0f s left   %s", tty ? "\r" : "",
+                   static_cast<long long>(done), static_cast<long long>(total_), rate, left, tty ? "" : "\n");
+      std::fflush(stderr);
+    }
+    if (tty) std::fprintf(stderr, "\r%60s\r", "");
+  }
+
+  void write_trace() {
+    nlohmann::json events = nlohmann::json::array();
+    events.push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", 1}, {"args", {{"name", pipeline_.spec.name}}}});
+    for (const auto& local : spans_)
+      for (const auto& s : local)
+        events.push_back({{"name", pipeline_.nodes[s.node].spec.id},
+                          {"cat", pipeline_.nodes[s.node].spec.type},
+                          {"ph", "X"},
+                          {"pid", 1},
+                          {"tid", s.thread},
+                          {"ts", static_cast<double>(s.start_ns) / 1000.0},
+                          {"dur", static_cast<double>(s.duration_ns) / 1000.0},
+                          {"args", {{"item", s.item}}}});
+    std::ofstream out(options_.trace_file);
+    out << nlohmann::json{{"traceEvents", events}, {"displayTimeUnit", "ms"}}.dump() << '\n';
+    if (!out) std::fprintf(stderr, "raserflow: cannot write trace %s\n", options_.trace_file.c_str());
+  }
+
+  Pipeline& pipeline_;
+  const RunOptions& options_;
+  std::vector<Counters> stats_;
+  std::int64_t total_ = 0;
+  int sinks_ = 0;
+  Clock::time_point start_;
+  std::atomic<std::int64_t> done_{0};
+  std::atomic<bool> failed_{false};
+  bool interrupted_ = false;
+  std::string error_;
+  flow::graph* graph_ = nullptr;
+  flow::limiter_node<Msg>* limiter_ = nullptr;
+  oneapi::tbb::enumerable_thread_specific<std::vector<Span>> spans_;
+  std::mutex progress_mutex_;
+  std::condition_variable progress_cv_;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+RunResult execute(Pipeline& pipeline, const RunOptions& options) { return Run(pipeline, options).go(); }
+
+void install_interrupt_handler() {
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+}
+
+}  // namespace raserflow

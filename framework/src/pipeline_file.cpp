@@ -1,0 +1,380 @@
+#include "pipeline_file.hpp"
+
+#include <charconv>
+#include <regex>
+#include <set>
+
+#include <yaml-cpp/yaml.h>
+
+namespace raserflow {
+namespace {
+
+const std::vector<std::string> kTopKeys{"name", "description", "items", "seed", "include",
+                                        "vars", "nodes", "edges"};
+const std::vector<std::string> kNodeKeys{"type", "params", "inputs", "outputs", "description"};
+
+class Reader {
+ public:
+  explicit Reader(std::vector<std::string> overrides) : overrides_(std::move(overrides)) {}
+
+  PipelineSpec read(const std::filesystem::path& file) {
+    spec_.file = file;
+    spec_.name = file.stem().string();
+    read_file(file, true);
+    check_edges();
+    apply_overrides();
+    if (!errors_.empty()) throw ValidationFailed(errors_);
+    return std::move(spec_);
+  }
+
+ private:
+  Location at(const YAML::Node& n) const {
+    const auto m = n.Mark();
+    return {file_, m.line + 1, m.column + 1};
+  }
+  void error(Location where, std::string message) {
+    errors_.push_back({std::move(where), {}, {}, {}, {}, std::move(message)});
+  }
+  void node_error(Location where, const std::string& node, std::string message) {
+    errors_.push_back({std::move(where), node, {}, {}, {}, std::move(message)});
+  }
+
+  void read_file(const std::filesystem::path& file, bool top) {
+    auto canonical = std::filesystem::weakly_canonical(file);
+    if (std::find(stack_.begin(), stack_.end(), canonical) != stack_.end()) {
+      error({file_, 0, 0}, "include cycle: " + file.string() + " includes itself");
+      return;
+    }
+    const std::string saved_file = file_;
+    file_ = file.string();
+    YAML::Node root;
+    try {
+      if (!std::filesystem::exists(file)) {
+        error({file_, 0, 0}, "pipeline file not found");
+        file_ = saved_file;
+        return;
+      }
+      root = YAML::LoadFile(file.string());
+    } catch (const YAML::ParserException& e) {
+      error({file_, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
+      file_ = saved_file;
+      return;
+    } catch (const YAML::Exception& e) {
+      error({file_, 0, 0}, std::string("cannot read pipeline: ") + e.what());
+      file_ = saved_file;
+      return;
+    }
+    stack_.push_back(canonical);
+    const auto dir = file.parent_path();
+    if (!root.IsMap()) {
+      error(root.IsDefined() && !root.IsNull() ? at(root) : Location{file_, 1, 1},
+            "a pipeline file is a map with 'nodes:' and 'edges:'");
+    } else {
+      for (auto kv : root) {
+        auto key = kv.first.as<std::string>();
+        if (std::find(kTopKeys.begin(), kTopKeys.end(), key) == kTopKeys.end())
+          error(at(kv.first), "unknown key '" + key + "'" + suggestion(key, kTopKeys) +
+                                  "; a pipeline has: name, description, items, seed, include, vars, nodes, edges");
+      }
+      // Included files first, so the including file's vars and settings win.
+      if (auto inc = root["include"]) read_includes(inc, dir);
+      if (auto vars = root["vars"]) read_vars(vars);
+      if (top) {
+        if (auto name = root["name"]) spec_.name = scalar_text(name);
+        if (auto items = root["items"]) spec_.items = read_count(items, "items", 1);
+        if (auto seed = root["seed"]) spec_.seed = static_cast<std::uint64_t>(read_count(seed, "seed", 0));
+      }
+      if (auto nodes = root["nodes"]) read_nodes(nodes, dir);
+      if (auto edges = root["edges"]) read_edges(edges);
+      if (top && !root["nodes"]) error({file_, 1, 1}, "the pipeline has no 'nodes:'");
+    }
+    stack_.pop_back();
+    file_ = saved_file;
+  }
+
+  std::string scalar_text(const YAML::Node& n) {
+    if (!n.IsScalar()) {
+      error(at(n), "expected a single value");
+      return {};
+    }
+    return substitute_text(n);
+  }
+
+  std::int64_t read_count(const YAML::Node& n, const std::string& what, std::int64_t min) {
+    auto j = to_json(n);
+    if (!(j.is_number_integer() || j.is_number_unsigned()) || j.get<std::int64_t>() < min) {
+      error(at(n), "'" + what + "' must be an integer >= " + std::to_string(min));
+      return min;
+    }
+    return j.get<std::int64_t>();
+  }
+
+  void read_includes(const YAML::Node& inc, const std::filesystem::path& dir) {
+    std::vector<YAML::Node> list;
+    if (inc.IsSequence())
+      for (auto e : inc) list.push_back(e);
+    else
+      list.push_back(inc);
+    for (const auto& e : list) {
+      if (!e.IsScalar()) {
+        error(at(e), "'include' lists pipeline files");
+        continue;
+      }
+      auto path = dir / e.as<std::string>();
+      if (!std::filesystem::exists(path)) {
+        error(at(e), "included file not found: " + path.string());
+        continue;
+      }
+      read_file(path, false);
+    }
+  }
+
+  void read_vars(const YAML::Node& vars) {
+    if (!vars.IsMap()) {
+      error(at(vars), "'vars' is a map of name: value");
+      return;
+    }
+    for (auto kv : vars) spec_.vars[kv.first.as<std::string>()] = to_json(kv.second);
+  }
+
+  // Plain scalars get YAML's types; quoted scalars stay text.
+  static nlohmann::json scalar_json(const std::string& text, bool quoted) {
+    if (quoted) return text;
+    if (text.empty() || text == "~" || text == "null") return nullptr;
+    if (text == "true" || text == "True") return true;
+    if (text == "false" || text == "False") return false;
+    if (text == ".inf" || text == ".Inf" || text == "+.inf" || text == "inf")
+      return std::numeric_limits<double>::infinity();
+    if (text == "-.inf" || text == "-.Inf" || text == "-inf") return -std::numeric_limits<double>::infinity();
+    if (text == ".nan" || text == ".NaN" || text == "nan") return std::numeric_limits<double>::quiet_NaN();
+    const char* first = text.data() + (text[0] == '+' ? 1 : 0);
+    const char* last = text.data() + text.size();
+    std::int64_t i = 0;
+    if (auto r = std::from_chars(first, last, i); r.ec == std::errc() && r.ptr == last) return i;
+    double d = 0;
+    if (auto r = std::from_chars(first, last, d); r.ec == std::errc() && r.ptr == last) return d;
+    return text;
+  }
+
+  std::string substitute_text(const YAML::Node& n) {
+    static const std::regex var(R"(\$\{([A-Za-z_][A-Za-z0-9_]*)\})");
+    const std::string& text = n.Scalar();
+    std::string out;
+    auto begin = std::sregex_iterator(text.begin(), text.end(), var);
+    std::size_t last = 0;
+    for (auto it = begin; it != std::sregex_iterator(); ++it) {
+      out += text.substr(last, static_cast<std::size_t>(it->position()) - last);
+      const auto name = (*it)[1].str();
+      if (!spec_.vars.contains(name)) {
+        std::vector<std::string> names;
+        for (const auto& [k, v] : spec_.vars.items()) names.push_back(k);
+        error(at(n), "unknown variable '${" + name + "}'" + suggestion(name, names));
+      } else {
+        const auto& v = spec_.vars[name];
+        out += v.is_string() ? v.get<std::string>() : v.dump();
+      }
+      last = static_cast<std::size_t>(it->position() + it->length());
+    }
+    return out + text.substr(last);
+  }
+
+  nlohmann::json to_json(const YAML::Node& n) {
+    if (n.IsScalar()) {
+      static const std::regex whole(R"(^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$)");
+      std::smatch m;
+      const bool quoted = n.Tag() == "!";
+      if (std::regex_match(n.Scalar(), m, whole) && spec_.vars.contains(m[1].str()))
+        return spec_.vars[m[1].str()];  // a whole-value variable keeps its type
+      return scalar_json(substitute_text(n), quoted);
+    }
+    if (n.IsSequence()) {
+      auto out = nlohmann::json::array();
+      for (auto e : n) out.push_back(to_json(e));
+      return out;
+    }
+    if (n.IsMap()) {
+      auto out = nlohmann::json::object();
+      for (auto kv : n) out[kv.first.as<std::string>()] = to_json(kv.second);
+      return out;
+    }
+    return nullptr;
+  }
+
+  void read_nodes(const YAML::Node& nodes, const std::filesystem::path& dir) {
+    if (!nodes.IsMap()) {
+      error(at(nodes), "'nodes' is a map of node id: {type: ..., params: {...}}");
+      return;
+    }
+    static const std::regex id_form(R"(^[A-Za-z_][A-Za-z0-9_]*$)");
+    for (auto kv : nodes) {
+      NodeSpec node;
+      node.id = kv.first.as<std::string>();
+      node.where = at(kv.first);
+      if (!std::regex_match(node.id, id_form)) {
+        error(node.where, "node id '" + node.id + "' must be letters, digits and '_', not starting with a digit");
+        continue;
+      }
+      if (const auto* previous = spec_.node(node.id)) {
+        error(node.where, "node '" + node.id + "' is defined twice (first at " + previous->where.file + ":" +
+                              std::to_string(previous->where.line) + ")");
+        continue;
+      }
+      const auto& body = kv.second;
+      if (!body.IsMap()) {
+        node_error(at(body), node.id, "a node is a map with 'type:' and optional 'params:', 'inputs:', 'outputs:'");
+        continue;
+      }
+      for (auto field : body) {
+        auto key = field.first.as<std::string>();
+        if (std::find(kNodeKeys.begin(), kNodeKeys.end(), key) == kNodeKeys.end())
+          node_error(at(field.first), node.id, "unknown key '" + key + "'" + suggestion(key, kNodeKeys) +
+                                                   "; a node has: type, params, inputs, outputs, description");
+      }
+      if (auto type = body["type"]) {
+        node.type = scalar_text(type);
+        node.type_where = at(type);
+      } else {
+        node_error(node.where, node.id, "missing 'type:' (see `raserflow nodes` for the types available)");
+        node.type_where = node.where;
+      }
+      if (auto params = body["params"]) {
+        if (!params.IsMap()) {
+          if (!params.IsNull()) node_error(at(params), node.id, "'params' is a map of name: value");
+        } else {
+          for (auto p : params)
+            node.params[p.first.as<std::string>()] = {to_json(p.second), at(p.second), dir};
+        }
+      }
+      read_renames(body["inputs"], node, node.inputs, "inputs");
+      read_renames(body["outputs"], node, node.outputs, "outputs");
+      spec_.nodes.push_back(std::move(node));
+    }
+  }
+
+  void read_renames(const YAML::Node& map, NodeSpec& node, std::map<std::string, Rename>& out,
+                    const std::string& what) {
+    if (!map) return;
+    if (!map.IsMap()) {
+      node_error(at(map), node.id, "'" + what + "' maps a declared field name to the field to use");
+      return;
+    }
+    for (auto kv : map) {
+      if (!kv.second.IsScalar()) {
+        node_error(at(kv.second), node.id, "'" + what + "' values are field names");
+        continue;
+      }
+      out[kv.first.as<std::string>()] = {substitute_text(kv.second), at(kv.first)};
+    }
+  }
+
+  void read_edges(const YAML::Node& edges) {
+    if (!edges.IsSequence()) {
+      error(at(edges), "'edges' is a list of chains like \"a -> b -> c\"");
+      return;
+    }
+    for (auto e : edges) {
+      if (!e.IsScalar()) {
+        error(at(e), "an edge is a chain like \"a -> b -> c\"");
+        continue;
+      }
+      const auto text = substitute_text(e);
+      std::vector<std::string> ids;
+      std::size_t start = 0;
+      while (true) {
+        auto arrow = text.find("->", start);
+        auto part = text.substr(start, arrow == std::string::npos ? std::string::npos : arrow - start);
+        part.erase(0, part.find_first_not_of(" \t"));
+        part.erase(part.find_last_not_of(" \t") + 1);
+        ids.push_back(part);
+        if (arrow == std::string::npos) break;
+        start = arrow + 2;
+      }
+      if (ids.size() < 2 || std::any_of(ids.begin(), ids.end(), [](auto& s) { return s.empty(); })) {
+        error(at(e), "malformed edge '" + text + "': write a chain like \"a -> b -> c\"");
+        continue;
+      }
+      for (std::size_t i = 0; i + 1 < ids.size(); ++i) spec_.edges.push_back({ids[i], ids[i + 1], at(e)});
+    }
+  }
+
+  void check_edges() {
+    std::vector<std::string> ids;
+    for (const auto& n : spec_.nodes) ids.push_back(n.id);
+    std::set<std::pair<std::string, std::string>> seen;
+    for (const auto& e : spec_.edges) {
+      for (const auto* id : {&e.from, &e.to})
+        if (!spec_.node(*id)) error(e.where, "edge names unknown node '" + *id + "'" + suggestion(*id, ids));
+      if (e.from == e.to) error(e.where, "edge from node '" + e.from + "' to itself");
+      if (!seen.insert({e.from, e.to}).second)
+        error(e.where, "edge '" + e.from + " -> " + e.to + "' is listed twice");
+    }
+  }
+
+  void apply_overrides() {
+    std::vector<std::string> ids;
+    for (const auto& n : spec_.nodes) ids.push_back(n.id);
+    for (const auto& o : overrides_) {
+      Location where{"--set " + o, 0, 0};
+      auto eq = o.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        error(where, "expected KEY=VALUE, e.g. items=10, seed=3 or node.param=value");
+        continue;
+      }
+      const auto key = o.substr(0, eq);
+      nlohmann::json value;
+      try {
+        auto parsed = YAML::Load(o.substr(eq + 1));
+        value = parsed.IsScalar() || parsed.IsNull() ? scalar_json(parsed.IsNull() ? "" : parsed.Scalar(),
+                                                                    parsed.Tag() == "!")
+                                                     : to_json(parsed);
+      } catch (const YAML::Exception& e) {
+        error(where, std::string("cannot parse the value: ") + e.what());
+        continue;
+      }
+      spec_.overrides.push_back(o);
+      if (key == "items" || key == "seed") {
+        if (!value.is_number_integer() || value.get<std::int64_t>() < (key == "items" ? 1 : 0)) {
+          error(where, "'" + key + "' must be an integer >= " + (key == "items" ? "1" : "0"));
+          continue;
+        }
+        if (key == "items")
+          spec_.items = value.get<std::int64_t>();
+        else
+          spec_.seed = value.get<std::uint64_t>();
+        continue;
+      }
+      auto dot = key.find('.');
+      if (dot == std::string::npos) {
+        error(where, "unknown setting '" + key + "'; use items=N, seed=S or node.param=value");
+        continue;
+      }
+      const auto id = key.substr(0, dot);
+      auto it = std::find_if(spec_.nodes.begin(), spec_.nodes.end(), [&](auto& n) { return n.id == id; });
+      if (it == spec_.nodes.end()) {
+        error(where, "no node '" + id + "' in the pipeline" + suggestion(id, ids));
+        continue;
+      }
+      it->params[key.substr(dot + 1)] = {value, where, std::filesystem::current_path()};
+    }
+  }
+
+  std::vector<std::string> overrides_;
+  PipelineSpec spec_;
+  std::vector<Diagnostic> errors_;
+  std::vector<std::filesystem::path> stack_;
+  std::string file_;
+};
+
+}  // namespace
+
+const NodeSpec* PipelineSpec::node(const std::string& id) const {
+  for (const auto& n : nodes)
+    if (n.id == id) return &n;
+  return nullptr;
+}
+
+PipelineSpec read_pipeline(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+  return Reader(overrides).read(file);
+}
+
+}  // namespace raserflow
