@@ -15,5 +15,5 @@ function(raserflow_add_plugin name)
   # bind to the plugin's copies of inline or template symbols.
   target_compile_options(${name} PRIVATE -fno-gnu-unique)
   target_link_options(${name} PRIVATE -Wl,--no-undefined
-    -Wl,--version-script=${RASERFLOW_PLUGIN_MAP})
+    -Wl,--version-script=${CMAKE_CURRENT_FUNCTION_LIST_DIR}/plugin.map)
 endfunction()

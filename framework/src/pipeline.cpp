@@ -253,6 +253,7 @@ class Builder {
       for (const auto& [name, f] : in) available.push_back(name);
       for (const auto& r : n.node->reads()) {
         auto where = n.spec.type_where;
+        if (auto it = n.spec.params.find(r.param); it != n.spec.params.end()) where = it->second.where;
         if (auto it = n.spec.inputs.find(r.declared); it != n.spec.inputs.end()) where = it->second.where;
         auto it = in.find(r.actual);
         if (it == in.end()) {

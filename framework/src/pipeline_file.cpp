@@ -76,9 +76,10 @@ class Reader {
           error(at(kv.first), "unknown key '" + key + "'" + suggestion(key, kTopKeys) +
                                   "; a pipeline has: name, description, items, seed, include, vars, nodes, edges");
       }
-      // Included files first, so the including file's vars and settings win.
-      if (auto inc = root["include"]) read_includes(inc, dir);
+      // Vars before includes: the first definition wins, so an including file's vars
+      // override those of the files it includes.
       if (auto vars = root["vars"]) read_vars(vars);
+      if (auto inc = root["include"]) read_includes(inc, dir);
       if (top) {
         if (auto name = root["name"]) spec_.name = scalar_text(name);
         if (auto items = root["items"]) spec_.items = read_count(items, "items", 1);
@@ -86,7 +87,7 @@ class Reader {
       }
       if (auto nodes = root["nodes"]) read_nodes(nodes, dir);
       if (auto edges = root["edges"]) read_edges(edges);
-      if (top && !root["nodes"]) error({file_, 1, 1}, "the pipeline has no 'nodes:'");
+      if (top && !root["nodes"]) error(at(root), "the pipeline has no 'nodes:'");
     }
     stack_.pop_back();
     file_ = saved_file;
@@ -134,7 +135,10 @@ class Reader {
       error(at(vars), "'vars' is a map of name: value");
       return;
     }
-    for (auto kv : vars) spec_.vars[kv.first.as<std::string>()] = to_json(kv.second);
+    for (auto kv : vars) {
+      auto name = kv.first.as<std::string>();
+      if (!spec_.vars.contains(name)) spec_.vars[name] = to_json(kv.second);
+    }
   }
 
   // Plain scalars get YAML's types; quoted scalars stay text.

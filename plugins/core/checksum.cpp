@@ -20,7 +20,7 @@ struct Checksum final : raserflow::Node {
   Param<std::vector<std::string>> fields{this, "fields", std::vector<std::string>{}, {.doc = "fields to hash; empty: every field"}};
 
   void configure() override {
-    for (const auto& f : *fields) read_field({.declared = f});
+    for (const auto& f : *fields) read_field({.declared = f, .param = "fields"});
   }
   void start() override {
     file_ = raserflow::OutputFile(*path);

@@ -12,7 +12,7 @@ struct Select final : raserflow::Node {
 
   void configure() override {
     if (fields->empty()) throw raserflow::ParamError("fields", "list at least one field to keep");
-    for (const auto& f : *fields) read_field({.declared = f});
+    for (const auto& f : *fields) read_field({.declared = f, .param = "fields"});
     pass_only(*fields);
   }
   void process(raserflow::Sample&) override {}

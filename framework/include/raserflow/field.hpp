@@ -23,6 +23,7 @@ struct FieldSpec {
   int rank = any_rank;            // any_rank: any rank
   std::string doc;                // shape and unit, e.g. "[angles x bins], a.u."
   bool optional = false;          // reads only: absent upstream is allowed
+  std::string param;              // the parameter that named this field, if any (for errors)
 };
 
 RASERFLOW_API std::string describe_type(const FieldSpec& f);  // "float64[2]", "text", "any"

@@ -1,0 +1,87 @@
+#pragma once
+// Runs the raserflow CLI in a child process, as a user would, and captures what it says.
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <csignal>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace raserflow::test {
+
+struct CliResult {
+  int status = -1;  // exit code, or 128 + signal
+  std::string out;
+  std::string err;
+  long peak_rss_kb = 0;
+};
+
+inline std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+inline std::filesystem::path scratch_dir(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() / ("raserflow-test-" + std::to_string(::getpid())) / name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+struct CliOptions {
+  std::vector<std::string> env;     // "NAME=VALUE" added to the environment
+  int interrupt_after_ms = -1;      // send SIGINT after this long
+};
+
+inline CliResult run_cli(const std::vector<std::string>& args, const CliOptions& options = {}) {
+  const auto dir = std::filesystem::temp_directory_path();
+  const auto tag = std::to_string(::getpid()) + "-" +
+                   std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+  const auto out_path = dir / ("rf-out-" + tag), err_path = dir / ("rf-err-" + tag);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    for (const auto& e : options.env) ::putenv(const_cast<char*>(e.c_str()));
+    std::vector<char*> argv{const_cast<char*>(RASERFLOW_EXE)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(RASERFLOW_EXE, argv.data());
+    ::_exit(127);
+  }
+  CliResult r;
+  if (options.interrupt_after_ms >= 0) {
+    ::usleep(static_cast<useconds_t>(options.interrupt_after_ms) * 1000);
+    ::kill(pid, SIGINT);
+  }
+  int status = 0;
+  struct rusage usage {};
+  ::wait4(pid, &status, 0, &usage);
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.peak_rss_kb = usage.ru_maxrss;
+  r.out = slurp(out_path);
+  r.err = slurp(err_path);
+  std::filesystem::remove(out_path);
+  std::filesystem::remove(err_path);
+  return r;
+}
+
+// Writes a pipeline file into `dir` and returns its path.
+inline std::filesystem::path write_pipeline(const std::filesystem::path& dir, const std::string& name,
+                                            const std::string& yaml) {
+  auto path = dir / name;
+  std::ofstream(path) << yaml;
+  return path;
+}
+
+}  // namespace raserflow::test
