@@ -242,3 +242,65 @@ TEST(Graph, DotListsNodesAndEdges) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Device, DeviceNodesRunOnTheirOwnThreadInOrder) {
+  auto dir = t::scratch_dir("device");
+  auto file = t::write_pipeline(dir, "p.yaml", R"(items: 30
+seed: 3
+nodes:
+  gen: {type: core.generate, params: {shape: [4], random: uniform}}
+  busy: {type: core.busy, params: {iterations: 5000, jitter: 10}}
+  acquire: {type: test.device, params: {wait: 0.001}}
+  check: {type: core.checksum}
+  stats: {type: core.summary}
+edges: [gen -> busy -> acquire -> check -> stats]
+)");
+  auto one = t::run_cli({"run", file.string(), "--threads", "1", "--out", (dir / "one").string(), "--plugin-path", kGood});
+  auto two = t::run_cli({"run", file.string(), "--threads", "2", "--out", (dir / "two").string(), "--plugin-path", kGood});
+  ASSERT_EQ(one.status, 0) << one.err;
+  ASSERT_EQ(two.status, 0) << two.err;
+  EXPECT_EQ(t::slurp(dir / "one/checksums.txt"), t::slurp(dir / "two/checksums.txt"));
+  // test.device throws unless it runs on its own thread, so success is the assertion.
+  EXPECT_NE(two.out.find("\nacquired "), std::string::npos) << two.out;
+}
+
+TEST(Device, InterruptUnblocksADeviceWaitingOnHardware) {
+  auto dir = t::scratch_dir("device-interrupt");
+  auto file = t::write_pipeline(dir, "p.yaml", R"(items: 10
+nodes:
+  gen: {type: core.generate}
+  acquire: {type: test.device, params: {wait: 3600}}
+  check: {type: core.checksum}
+edges: [gen -> acquire -> check]
+)");
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = t::run_cli({"run", file.string(), "--out", dir.string(), "--plugin-path", kGood}, {.interrupt_after_ms = 500});
+  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(r.status, 130) << r.err;
+  EXPECT_LT(seconds, 60) << "the hour-long wait was not interrupted";
+  EXPECT_FALSE(std::filesystem::exists(dir / "checksums.txt"));
+}
+
+TEST(Device, AFailureElsewhereUnblocksTheDevice) {
+  auto dir = t::scratch_dir("device-fail");
+  auto file = t::write_pipeline(dir, "p.yaml", R"(items: 10
+nodes:
+  gen: {type: core.generate}
+  acquire: {type: test.device, params: {wait: 3600}}
+  boom: {type: core.fail, params: {at_item: 0}}
+  both: {type: core.summary}
+edges:
+  - gen -> acquire -> both
+  - gen -> boom -> both
+)");
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = t::run_cli({"run", file.string(), "--out", dir.string(), "--plugin-path", kGood});
+  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.err.find("node 'boom' (core.fail) failed on item 0"), std::string::npos) << r.err;
+  EXPECT_LT(seconds, 60);
+}
+
+}  // namespace

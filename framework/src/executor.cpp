@@ -8,9 +8,11 @@
 #include <fstream>
 #include <mutex>
 #include <thread>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <oneapi/tbb/concurrent_hash_map.h>
+#include <oneapi/tbb/concurrent_queue.h>
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/flow_graph.h>
 #include <oneapi/tbb/global_control.h>
@@ -70,21 +72,23 @@ class Run {
     RunResult result;
     result.items_total = total_;
     if (start_nodes()) {
-      std::thread progress;
-      if (options_.progress) progress = std::thread([this] { show_progress(); });
+      std::thread monitor([this] { watch(); });
       run_graph(threads);
       {
         std::lock_guard lock(progress_mutex_);
         finished_ = true;
       }
       progress_cv_.notify_all();
-      if (progress.joinable()) progress.join();
+      monitor.join();
     }
-    if (!failed_ && g_interrupted) interrupted_ = true;
+    if ((!failed_ && g_interrupted) || failure_is_interruption_) interrupted_ = true;
+    if (!failed_ && !interrupted_ && done_ != total_)  // never report success for lost items
+      fail("internal error: " + std::to_string(total_ - done_) + " of " + std::to_string(total_) +
+           " items did not reach every sink");
     if (!failed_ && !interrupted_) finish_nodes();
     if (failed_ || interrupted_)
       for (auto& n : pipeline_.nodes) n.node->abort();
-    result.status = failed_ ? RunStatus::failed : interrupted_ ? RunStatus::interrupted : RunStatus::ok;
+    result.status = interrupted_ ? RunStatus::interrupted : failed_ ? RunStatus::failed : RunStatus::ok;
     result.error = error_;
     result.items_done = done_;
     result.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
@@ -103,8 +107,19 @@ class Run {
 
   void fail(const std::string& message) {
     bool expected = false;
-    if (failed_.compare_exchange_strong(expected, true)) error_ = message;
+    if (failed_.compare_exchange_strong(expected, true)) {
+      error_ = message;
+      // A node that gives up because Ctrl-C interrupted it is part of the interruption.
+      failure_is_interruption_ = g_interrupted.load();
+      interrupt_nodes();
+    }
     if (graph_) graph_->cancel();
+  }
+
+  // Unblocks nodes waiting on hardware or I/O; once per run.
+  void interrupt_nodes() {
+    if (interrupt_sent_.exchange(true)) return;
+    for (auto& n : pipeline_.nodes) n.node->interrupt();
   }
 
   bool start_nodes() {
@@ -194,7 +209,18 @@ class Run {
     const auto& nodes = pipeline_.nodes;
     std::size_t roots = 0;
     for (const auto& n : nodes) roots += n.inputs.empty() ? 1 : 0;
-    std::vector<std::unique_ptr<flow::function_node<Msg, Msg>>> bodies;
+    std::vector<std::unique_ptr<flow::function_node<Msg, Msg>>> bodies(nodes.size());
+    std::vector<flow::sender<Msg>*> outputs(nodes.size());
+    using Async = flow::async_node<Msg, Msg>;
+    struct Device {
+      struct Job {
+        Msg message;
+        Async::gateway_type* gateway = nullptr;  // null: stop
+      };
+      oneapi::tbb::concurrent_bounded_queue<Job> queue;
+      std::thread thread;
+    };
+    std::vector<std::unique_ptr<Device>> devices;
     std::vector<std::unique_ptr<flow::graph_node>> helpers;  // merges and sequencers
     using Merge = flow::multifunction_node<Msg, std::tuple<Msg>>;
     using Parts = oneapi::tbb::concurrent_hash_map<std::int64_t, std::vector<Msg>>;
@@ -205,10 +231,36 @@ class Run {
       const bool copy = n.inputs.size() == 1 ? nodes[n.inputs[0]].outputs.size() > 1 : (n.inputs.empty() && roots > 1);
       const auto execution = n.type.type->execution;
       const std::size_t concurrency = execution == Execution::parallel ? flow::unlimited : 1;
-      bodies.push_back(std::make_unique<flow::function_node<Msg, Msg>>(
-          g, concurrency, [this, i, copy](const Msg& m) { return process(i, copy, m); }));
-      flow::receiver<Msg>* entry = bodies.back().get();
-      if (execution == Execution::ordered) {
+      flow::receiver<Msg>* entry = nullptr;
+      if (execution == Execution::device) {
+        auto device = std::make_unique<Device>();
+        auto node = std::make_unique<Async>(g, flow::unlimited, [d = device.get()](const Msg& m, Async::gateway_type& gw) {
+          gw.reserve_wait();  // the graph waits for the device thread to answer
+          d->queue.push({m, &gw});
+        });
+        device->thread = std::thread([this, i, copy, d = device.get()] {
+          // Named after the node, so it can be told apart in top, gdb and traces.
+          const auto name = "rf:" + pipeline_.nodes[i].spec.id.substr(0, 12);
+          pthread_setname_np(pthread_self(), name.c_str());
+          for (;;) {
+            Device::Job job;
+            d->queue.pop(job);
+            if (!job.gateway) return;
+            job.gateway->try_put(process(i, copy, job.message));
+            job.gateway->release_wait();
+          }
+        });
+        entry = node.get();
+        outputs[i] = &flow::output_port<0>(*node);  // async_node sends only through its port
+        helpers.push_back(std::move(node));
+        devices.push_back(std::move(device));
+      } else {
+        bodies[i] = std::make_unique<flow::function_node<Msg, Msg>>(
+            g, concurrency, [this, i, copy](const Msg& m) { return process(i, copy, m); });
+        entry = bodies[i].get();
+        outputs[i] = bodies[i].get();
+      }
+      if (execution == Execution::ordered || execution == Execution::device) {
         auto seq = std::make_unique<flow::sequencer_node<Msg>>(g, [](const Msg& m) -> std::size_t {
           return m ? static_cast<std::size_t>(m->sample.ordinal()) : 0;
         });
@@ -239,24 +291,32 @@ class Run {
             });
         flow::make_edge(flow::output_port<0>(*merge), *entry);
         entry = merge.get();
-        for (auto u : n.inputs) flow::make_edge(*bodies[u], *entry);
+        for (auto u : n.inputs) flow::make_edge(*outputs[u], *entry);
         helpers.push_back(std::move(merge));
       } else if (n.inputs.size() == 1) {
-        flow::make_edge(*bodies[n.inputs[0]], *entry);
+        flow::make_edge(*outputs[n.inputs[0]], *entry);
       } else {
         flow::make_edge(limiter, *entry);
       }
     }
     source.activate();
     g.wait_for_all();
+    for (auto& d : devices) {
+      d->queue.push({});
+      d->thread.join();
+    }
     graph_ = nullptr;
     limiter_ = nullptr;
   }
 
-  void show_progress() {
+  // Runs beside the graph: passes Ctrl-C on to nodes that may be blocked, and shows progress.
+  void watch() {
     const bool tty = ::isatty(STDERR_FILENO);
     std::unique_lock lock(progress_mutex_);
-    while (!progress_cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return finished_; })) {
+    int ticks = 0;
+    while (!progress_cv_.wait_for(lock, std::chrono::milliseconds(100), [this] { return finished_; })) {
+      if (g_interrupted) interrupt_nodes();
+      if (!options_.progress || ++ticks % 5 != 0) continue;
       const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
       const auto done = done_.load();
       const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
@@ -265,7 +325,7 @@ class Run {
                    static_cast<long long>(done), static_cast<long long>(total_), rate, left, tty ? "" : "\n");
       std::fflush(stderr);
     }
-    if (tty) std::fprintf(stderr, "\r%60s\r", "");
+    if (options_.progress && tty) std::fprintf(stderr, "\r%70s\r", "");
   }
 
   void write_trace() {
@@ -294,7 +354,9 @@ class Run {
   Clock::time_point start_;
   std::atomic<std::int64_t> done_{0};
   std::atomic<bool> failed_{false};
+  std::atomic<bool> interrupt_sent_{false};
   bool interrupted_ = false;
+  bool failure_is_interruption_ = false;
   std::string error_;
   flow::graph* graph_ = nullptr;
   flow::limiter_node<Msg>* limiter_ = nullptr;

@@ -17,6 +17,7 @@ std::string_view execution_name(Execution e) {
     case Execution::parallel: return "parallel";
     case Execution::serial: return "serial";
     case Execution::ordered: return "ordered";
+    case Execution::device: return "device";
   }
   return "unknown";
 }

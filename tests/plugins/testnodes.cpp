@@ -1,5 +1,10 @@
 // Node types that exist only to exercise the runtime: typed reads, input files and failures.
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <stdexcept>
+
+#include <pthread.h>
 
 #include "raserflow/raserflow.hpp"
 
@@ -45,6 +50,46 @@ struct WrongWrite final : raserflow::Node {
   void process(raserflow::Sample& s) override { out.put(s, raserflow::Array::scalar<std::int32_t>(1)); }
 };
 RASERFLOW_NODE(WrongWrite);
+
+}  // namespace
+
+
+namespace {
+
+// Stands in for a live spectrometer: each acquisition waits `wait` seconds on "hardware",
+// unless the run is cancelled.
+struct SlowDevice final : raserflow::Node {
+  static constexpr auto type = "test.device";
+  static constexpr auto doc = "waits per item like hardware would; interrupt() ends the wait";
+  static constexpr auto execution = raserflow::Execution::device;
+  raserflow::Param<double> wait{this, "wait", 0.001, {.doc = "seconds per acquisition", .unit = "s", .min = 0}};
+  raserflow::Writes<std::int64_t, 0> acquired{this, "acquired", {.doc = "1 per acquisition"}};
+
+  void process(raserflow::Sample& s) override {
+    std::unique_lock lock(mutex_);
+    if (cv_.wait_for(lock, std::chrono::duration<double>(*wait), [this] { return interrupted_; }))
+      throw raserflow::Error("acquisition interrupted");
+    // The runtime names a device node's thread "rf:<node id>"; any other thread is a worker.
+    char name[16] = {};
+    pthread_getname_np(pthread_self(), name, sizeof name);
+    if (std::string(name) != "rf:" + id().substr(0, 12))
+      throw raserflow::Error("process() ran on thread '" + std::string(name) + "', not the device thread");
+    acquired.put(s, raserflow::Array::scalar<std::int64_t>(1));
+  }
+  void interrupt() noexcept override {
+    {
+      std::lock_guard lock(mutex_);
+      interrupted_ = true;
+    }
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool interrupted_ = false;
+};
+RASERFLOW_NODE(SlowDevice);
 
 }  // namespace
 

@@ -15,8 +15,11 @@ namespace raserflow {
 
 // How the runtime may call process(): `parallel` nodes are stateless and run on many items at
 // once; `serial` nodes see one item at a time in any order; `ordered` nodes see one item at a
-// time in item order (sinks that append to a file).
-enum class Execution { parallel, serial, ordered };
+// time in item order (sinks that append to a file); `device` nodes are ordered and run on a
+// thread of their own, outside the worker pool, so a node that waits on hardware (a live
+// spectrometer) never ties up a worker. Such a node should wait with a timeout and return
+// when interrupt() is called.
+enum class Execution { parallel, serial, ordered, device };
 
 RASERFLOW_API std::string_view execution_name(Execution e);
 
@@ -44,6 +47,9 @@ class RASERFLOW_API Node {
   virtual void finish() {}
   // Remove partial outputs after a failure or interruption.
   virtual void abort() noexcept {}
+  // Called from another thread when the run is cancelled (a failure elsewhere, Ctrl-C) while
+  // process() may be running: unblock any wait on hardware or I/O. Must be thread-safe.
+  virtual void interrupt() noexcept {}
 
   // The node's id in the pipeline file.
   const std::string& id() const { return id_; }
