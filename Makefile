@@ -9,6 +9,7 @@ RASERFLOW  := $(BUILD)/bin/raserflow
 # Build and run-time dependencies, all from Debian 12.
 PACKAGES := cmake ninja-build pkg-config ccache g++ git clang-format \
 	libboost-dev libboost-graph-dev libtbb-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev \
+	libfftw3-dev libopencv-dev libhdf5-dev \
 	libgtest-dev libbenchmark-dev libopenblas0-openmp
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

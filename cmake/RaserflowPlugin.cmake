@@ -2,6 +2,7 @@
 # Used by this project's plugins and, through find_package(raserflow), by out-of-tree ones.
 function(raserflow_add_plugin name)
   add_library(${name} MODULE ${ARGN})
+  set_property(GLOBAL APPEND PROPERTY RASERFLOW_PLUGINS ${name})
   if(TARGET raserflow::raserflow)
     target_link_libraries(${name} PRIVATE raserflow::raserflow)
   else()
