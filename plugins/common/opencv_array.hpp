@@ -14,8 +14,8 @@ namespace raserflow::cv_bridge {
 // array's buffer: do not write through it, and keep the array alive while it is used.
 inline cv::Mat view(const Array& a) {
   if (a.dtype() != DType::float64 || a.rank() != 2)
-    throw Error("expected a float64 array of rank 2, got " + std::string(dtype_name(a.dtype())) + " " +
-                shape_string(a.shape()));
+    throw Error("expected a float64 array of rank 2, got " + std::string(dtype_name(a.dtype())) +
+                " " + shape_string(a.shape()));
   return cv::Mat(static_cast<int>(a.dim(0)), static_cast<int>(a.dim(1)), CV_64F,
                  const_cast<double*>(a.values<double>().data()));
 }
@@ -26,9 +26,14 @@ inline Array adopt(cv::Mat m) {
   if (!m.isContinuous()) m = m.clone();
   DType dtype;
   switch (m.type()) {
-    case CV_64F: dtype = DType::float64; break;
-    case CV_8U: dtype = DType::uint8; break;
-    default: throw Error("cv_bridge::adopt: only CV_64F and CV_8U matrices are supported");
+    case CV_64F:
+      dtype = DType::float64;
+      break;
+    case CV_8U:
+      dtype = DType::uint8;
+      break;
+    default:
+      throw Error("cv_bridge::adopt: only CV_64F and CV_8U matrices are supported");
   }
   auto owner = std::make_shared<cv::Mat>(m);
   return Array::adopt(dtype, {m.rows, m.cols}, owner, owner->data);

@@ -1,0 +1,54 @@
+#pragma once
+// The multi-mode RASER equations in complex form (science.md §1.2):
+//   dα_μ/dt = (iω_μ − 1/T2*) α_μ + β d_μ S,            S = Σ_ν α_ν
+//   dd_μ/dt = Γ_μ(t) (d0_μ − d_μ) − d_μ/T1 − 4β Re(conj(α_μ) S)
+// with Γ_μ(t) = Γ0_μ exp(−t/τ_Γ). One right-hand side costs O(M) because S is shared.
+#include <complex>
+#include <cstddef>
+#include <limits>
+#include <vector>
+
+namespace raserflow::raser {
+
+using Complex = std::complex<double>;
+inline constexpr double infinity = std::numeric_limits<double>::infinity();
+
+// β = μ0 ħ γ² Q / (4 V_S), in s⁻¹ per spin (science.md §1.3).
+double coupling_beta(double q_factor, double sample_volume, double gamma);
+// d_th = 1 / (β T2*): the total inversion at which the RASER threshold is reached.
+double threshold_inversion(double beta, double t2_star);
+
+struct Modes {
+  std::vector<double> omega;        // rad/s, in the integration frame
+  std::vector<double> pump_target;  // d0_μ the pumping drives toward (spins)
+  std::vector<double> pump_rate;    // Γ0_μ, 1/s (0: no pumping)
+  double pump_decay = infinity;     // τ_Γ, s (inf: constant pumping)
+  double beta = 0;                  // 1/s per spin
+  double t1 = infinity;             // s
+  double t2_star = infinity;        // s
+  std::size_t size() const { return omega.size(); }
+};
+
+struct State {
+  std::vector<double> d;       // population inversion per mode, spins (> 0: inverted)
+  std::vector<Complex> alpha;  // transverse spin per mode, spins
+};
+
+struct Tolerances {
+  double relative = 1e-8;
+  double absolute = 1e-9;  // in units of the scales chosen by the integrator (see .cpp)
+};
+
+// Integrates from `initial` at t = 0 and returns S(t_k) = Σ α_μ(t_k) at t_k = k·dwell,
+// interpolated from the stepper's dense output.
+std::vector<Complex> simulate_signal(const Modes& modes, const State& initial, double dwell,
+                                     std::size_t samples, const Tolerances& tol = {});
+
+// The full state at each of `times` (ascending, >= 0): for tests and diagnostics.
+std::vector<State> simulate_states(const Modes& modes, const State& initial,
+                                   const std::vector<double>& times, const Tolerances& tol = {});
+
+// The right-hand side in physical units, for checking invariants (e.g. d/dt Σd = −4β|S|²).
+State derivative(const Modes& modes, const State& x, double t);
+
+}  // namespace raserflow::raser

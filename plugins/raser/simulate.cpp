@@ -1,0 +1,317 @@
+// raser.simulate: the multi-mode RASER equations, one mode per projection bin (science.md §1).
+#include <cmath>
+#include <numeric>
+#include <random>
+
+#include <oneapi/tbb/parallel_for.h>
+
+#include "physical_constants.hpp"
+#include "raser_model.hpp"
+#include "raserflow/raserflow.hpp"
+
+namespace {
+
+using raserflow::Array;
+using raserflow::Param;
+using raserflow::ParamError;
+using raserflow::raser::Complex;
+namespace constants = raserflow::constants;
+namespace model = raserflow::raser;
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+struct Simulate final : raserflow::Node {
+  static constexpr auto type = "raser.simulate";
+  static constexpr auto doc =
+      "RASER signals of every projection: one mode per bin, d0 per mode from the projection "
+      "profile, "
+      "coupled through the shared coil (complex multi-mode equations, adaptive Dormand-Prince)";
+
+  // Coil, sample and relaxation.
+  Param<double> q_factor{
+      this, "q_factor", 50.0, {.doc = "quality factor Q of the detection coil", .min = 0.1}};
+  Param<double> sample_volume{
+      this,
+      "sample_volume",
+      1.056e-7,
+      {.doc = "sample volume V_S inside the coil (sets beta = mu0 hbar gamma^2 Q / 4 V_S)",
+       .unit = "m^3",
+       .min = 1e-15}};
+  Param<double> epsilon{
+      this,
+      "epsilon",
+      0.0,
+      {.doc = "if > 0: set beta so that the item's total inversion is epsilon times the threshold "
+              "(needs a finite t2_star); 0: beta from q_factor and sample_volume",
+       .min = 0}};
+  Param<double> t1{this,
+                   "t1",
+                   10.0,
+                   {.doc = "longitudinal relaxation time T1 (.inf: none)", .unit = "s", .min = 0}};
+  Param<double> t2_star{
+      this,
+      "t2_star",
+      0.3,
+      {.doc = "transverse dephasing time T2* (.inf: none)", .unit = "s", .min = 0}};
+  Param<double> gamma{this,
+                      "gamma",
+                      constants::gamma_proton,
+                      {.doc = "gyromagnetic ratio (1H by default)", .unit = "rad/(s T)", .min = 0}};
+  // Inversion.
+  Param<double> total_inversion{
+      this,
+      "total_inversion",
+      3e16,
+      {.doc = "total population inversion d0 (spins), used when no upstream "
+              "'total_inversion' field is present"}};
+  Param<double> sigma_image{
+      this,
+      "sigma_image",
+      0.0,
+      {.doc = "relative spread of d0 per image: d0 * N(1, sigma)", .min = 0, .max = 10}};
+  Param<double> sigma_projection{
+      this,
+      "sigma_projection",
+      0.0,
+      {.doc = "relative spread of d0 per projection, on top of sigma_image", .min = 0, .max = 10}};
+  // Frequencies.
+  Param<double> gradient{
+      this, "gradient", 26e-6, {.doc = "readout gradient G", .unit = "T/m", .min = 0}};
+  Param<double> fov{this,
+                    "fov",
+                    7.4e-3,
+                    {.doc = "field of view covered by the projection bins", .unit = "m", .min = 0}};
+  Param<double> hz_per_bin{
+      this,
+      "hz_per_bin",
+      0.0,
+      {.doc = "mode spacing; 0: gamma/2pi * gradient * fov / bins", .unit = "Hz", .min = 0}};
+  Param<double> carrier_offset{
+      this,
+      "carrier_offset",
+      500.0,
+      {.doc = "frequency of the centre bin in the receiver frame (default fs/4 at 0.5 ms)",
+       .unit = "Hz"}};
+  // Time grid.
+  Param<std::int64_t> samples{
+      this, "samples", 4096, {.doc = "complex samples per projection", .min = 1}};
+  Param<double> dwell{
+      this, "dwell", 0.5e-3, {.doc = "sampling interval", .unit = "s", .min = 1e-9}};
+  // Seed of the burst.
+  Param<double> spin_noise{
+      this,
+      "spin_noise",
+      2e9,
+      {.doc = "rms total transverse spin at t = 0; per mode A(0) ~ |N(0, spin_noise/sqrt(M))|, "
+              "phase uniform",
+       .unit = "spins",
+       .min = 0}};
+  // Pumping.
+  Param<double> pump_rate{
+      this,
+      "pump_rate",
+      0.0,
+      {.doc = "pumping rate Gamma0 on the pumped modes", .unit = "1/s", .min = 0}};
+  Param<double> pump_decay{
+      this,
+      "pump_decay",
+      kInf,
+      {.doc = "decay time of the pumping rate (.inf: constant)", .unit = "s", .min = 0}};
+  Param<double> pump_target{
+      this,
+      "pump_target",
+      1.0,
+      {.doc = "pumped modes are driven toward this factor times their initial inversion",
+       .min = 0}};
+  Param<std::vector<std::int64_t>> pump_modes{this,
+                                              "pump_modes",
+                                              std::vector<std::int64_t>{},
+                                              {.doc = "0-based indices of pumped modes", .min = 0}};
+  Param<std::int64_t> pump_random_modes{
+      this,
+      "pump_random_modes",
+      0,
+      {.doc = "number of modes drawn at random per projection to pump", .min = 0}};
+  Param<std::vector<std::int64_t>> pump_range{
+      this,
+      "pump_range",
+      std::vector<std::int64_t>{23, 41},
+      {.doc = "inclusive 0-based range the random pumped modes are drawn from (paper: modes 24-42 "
+              "of 67)",
+       .min = 0}};
+  // Accuracy.
+  Param<double> rtol{
+      this,
+      "rtol",
+      1e-6,
+      {.doc =
+           "relative tolerance of the integrator; the signal's error is about rtol times its peak",
+       .min = 1e-14,
+       .max = 1e-2}};
+
+  raserflow::Reads<double, 2> projections{
+      this, "projections", {.doc = "[P x M] projection profiles"}};
+  raserflow::Reads<double, 0> upstream_inversion{
+      this,
+      "total_inversion",
+      {.doc = "total inversion d0 from a hyperpolarization node (spins)", .optional = true}};
+
+  raserflow::Writes<std::complex<double>, 2> signals{
+      this, "signals", {.doc = "[P x T] S(t_k) = sum of alpha, spins"}};
+  raserflow::Writes<double, 2> frequencies{
+      this, "mode_frequencies", {.doc = "[P x M] Hz, carrier offset included"}};
+  raserflow::Writes<double, 2> initial_inversion{
+      this, "initial_inversion", {.doc = "[P x M] d_mu(0), spins"}};
+  raserflow::Writes<std::complex<double>, 2> initial_transverse{
+      this, "initial_transverse", {.doc = "[P x M] alpha_mu(0), spins"}};
+  raserflow::Writes<double, 2> targets{
+      this, "targets", {.doc = "[P x M] initial inversion profile, min-max per row"}};
+  raserflow::Writes<double, 1> epsilons{
+      this, "epsilon", {.doc = "[P] total inversion over threshold per projection"}};
+  raserflow::Writes<double, 0> beta_out{this, "beta", {.doc = "coupling beta, 1/s per spin"}};
+  raserflow::Writes<double, 0> t1_out{this, "t1", {.doc = "T1, s"}};
+  raserflow::Writes<double, 0> t2_out{this, "t2_star", {.doc = "T2*, s"}};
+  raserflow::Writes<double, 0> dwell_out{this, "dwell", {.doc = "sampling interval, s"}};
+  raserflow::Writes<double, 2> pump_rate_out{
+      this, "pump_rate", {.doc = "[P x M] Gamma0 per mode, 1/s"}};
+  raserflow::Writes<double, 2> pump_target_out{
+      this, "pump_target", {.doc = "[P x M] pumping target per mode, spins"}};
+  raserflow::Writes<double, 0> pump_decay_out{
+      this, "pump_decay", {.doc = "decay time of the pumping, s"}};
+
+  void configure() override {
+    if (*epsilon > 0 && std::isinf(*t2_star))
+      throw ParamError(
+          "epsilon",
+          "epsilon defines beta through the threshold 1/(beta T2*), which needs a finite t2_star");
+    if (pump_range->size() != 2 || (*pump_range)[0] > (*pump_range)[1])
+      throw ParamError("pump_range", "give two indices [first, last] with first <= last");
+    if (*pump_random_modes > (*pump_range)[1] - (*pump_range)[0] + 1)
+      throw ParamError("pump_random_modes", "more random pumped modes than the pump_range holds");
+  }
+
+  void process(raserflow::Sample& s) override {
+    const auto& proj = projections.array(s);
+    const auto P = static_cast<std::size_t>(proj.dim(0)), M = static_cast<std::size_t>(proj.dim(1));
+    const auto T = static_cast<std::size_t>(*samples);
+    if (M == 0 || P == 0)
+      throw raserflow::Error("projections are empty: " + raserflow::shape_string(proj.shape()));
+    for (auto m : *pump_modes)
+      if (static_cast<std::size_t>(m) >= M)
+        throw raserflow::Error("pump_modes has index " + std::to_string(m) +
+                               " but there are only " + std::to_string(M) + " modes");
+    if (*pump_random_modes > 0 && static_cast<std::size_t>((*pump_range)[1]) >= M)
+      throw raserflow::Error("pump_range ends at mode " + std::to_string((*pump_range)[1]) +
+                             " but there are only " + std::to_string(M) + " modes");
+    const auto profile = proj.values<double>();
+
+    const double d0_item =
+        upstream_inversion.in(s) ? upstream_inversion.array(s).as_double() : *total_inversion;
+    const double beta = *epsilon > 0 ? *epsilon / (std::abs(d0_item) * *t2_star)
+                                     : model::coupling_beta(*q_factor, *sample_volume, *gamma);
+    const double spacing =
+        *hz_per_bin > 0 ? *hz_per_bin
+                        : *gamma / (2 * constants::pi) * *gradient * *fov / static_cast<double>(M);
+    const double d_threshold = model::threshold_inversion(beta, *t2_star);
+
+    // All random draws happen here, in a fixed order, so the result does not depend on how
+    // the projections are then spread over threads.
+    auto gen = rng(s);
+    std::normal_distribution<double> normal(0.0, 1.0);
+    std::uniform_real_distribution<double> phase(0.0, 2 * constants::pi);
+    const double d0_image = d0_item * (1.0 + *sigma_image * normal(gen));
+    std::vector<model::State> initial(P);
+    std::vector<model::Modes> modes(P);
+    auto inv = Array::zeros<double>({static_cast<std::int64_t>(P), static_cast<std::int64_t>(M)});
+    auto tgt = Array::zeros<double>(inv.shape()), freq = Array::zeros<double>(inv.shape());
+    auto rate = Array::zeros<double>(inv.shape()), target = Array::zeros<double>(inv.shape());
+    auto a0 = Array::zeros<Complex>(inv.shape());
+    auto eps = Array::zeros<double>({static_cast<std::int64_t>(P)});
+    auto inv_v = inv.mutable_values<double>(), tgt_v = tgt.mutable_values<double>(),
+         freq_v = freq.mutable_values<double>();
+    auto rate_v = rate.mutable_values<double>(), target_v = target.mutable_values<double>();
+    auto a0_v = a0.mutable_values<Complex>();
+    auto eps_v = eps.mutable_values<double>();
+    const double noise_per_mode = *spin_noise / std::sqrt(static_cast<double>(M));
+    for (std::size_t j = 0; j < P; ++j) {
+      const double d0_projection = d0_image * (1.0 + *sigma_projection * normal(gen));
+      const auto row = profile.subspan(j * M, M);
+      double total = 0, lo = kInf, hi = -kInf;
+      for (double v : row) {
+        total += std::max(v, 0.0);
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+      auto& st = initial[j];
+      auto& md = modes[j];
+      st.d.resize(M);
+      st.alpha.resize(M);
+      md.omega.resize(M);
+      md.pump_target.assign(M, 0.0);
+      md.pump_rate.assign(M, 0.0);
+      md.pump_decay = *pump_decay;
+      md.beta = beta;
+      md.t1 = *t1;
+      md.t2_star = *t2_star;
+      for (std::size_t m = 0; m < M; ++m) {
+        const std::size_t k = j * M + m;
+        // d0_μ ∝ the projection (negative values from interpolation are no inversion).
+        st.d[m] = total > 0 ? d0_projection * std::max(row[m], 0.0) / total : 0.0;
+        const double amplitude = std::abs(noise_per_mode * normal(gen));
+        st.alpha[m] = std::polar(amplitude, phase(gen));
+        // Integrate in the frame centred on the band; the carrier is applied afterwards (§1.7 I).
+        const double offset = (static_cast<double>(m) - static_cast<double>(M / 2)) * spacing;
+        md.omega[m] = 2 * constants::pi * offset;
+        freq_v[k] = offset + *carrier_offset;
+        inv_v[k] = st.d[m];
+        a0_v[k] = st.alpha[m];
+        tgt_v[k] = hi > lo ? (row[m] - lo) / (hi - lo) : 0.0;
+      }
+      std::vector<std::int64_t> pumped(pump_modes->begin(), pump_modes->end());
+      for (std::int64_t r = 0; r < *pump_random_modes; ++r) {
+        std::uniform_int_distribution<std::int64_t> pick((*pump_range)[0], (*pump_range)[1]);
+        std::int64_t m;
+        do m = pick(gen);
+        while (std::find(pumped.begin(), pumped.end(), m) != pumped.end());
+        pumped.push_back(m);
+      }
+      if (*pump_rate > 0)
+        for (auto m : pumped) {
+          md.pump_rate[static_cast<std::size_t>(m)] = *pump_rate;
+          md.pump_target[static_cast<std::size_t>(m)] =
+              *pump_target * st.d[static_cast<std::size_t>(m)];
+          rate_v[j * M + static_cast<std::size_t>(m)] = *pump_rate;
+          target_v[j * M + static_cast<std::size_t>(m)] =
+              md.pump_target[static_cast<std::size_t>(m)];
+        }
+      eps_v[j] = d0_projection / d_threshold;
+    }
+
+    auto sig = Array::zeros<Complex>({static_cast<std::int64_t>(P), static_cast<std::int64_t>(T)});
+    auto sig_v = sig.mutable_values<Complex>();
+    const model::Tolerances tol{*rtol, *rtol * 0.1};
+    oneapi::tbb::parallel_for(std::size_t{0}, P, [&](std::size_t j) {
+      const auto S = model::simulate_signal(modes[j], initial[j], *dwell, T, tol);
+      for (std::size_t k = 0; k < T; ++k)
+        sig_v[j * T + k] = S[k] * std::polar(1.0, 2 * constants::pi * *carrier_offset *
+                                                      static_cast<double>(k) * *dwell);
+    });
+
+    signals.put(s, std::move(sig));
+    frequencies.put(s, std::move(freq));
+    initial_inversion.put(s, std::move(inv));
+    initial_transverse.put(s, std::move(a0));
+    targets.put(s, std::move(tgt));
+    epsilons.put(s, std::move(eps));
+    beta_out.put(s, Array::scalar(beta));
+    t1_out.put(s, Array::scalar(*t1));
+    t2_out.put(s, Array::scalar(*t2_star));
+    dwell_out.put(s, Array::scalar(*dwell));
+    pump_rate_out.put(s, std::move(rate));
+    pump_target_out.put(s, std::move(target));
+    pump_decay_out.put(s, Array::scalar(*pump_decay));
+  }
+};
+RASERFLOW_NODE(Simulate);
+
+}  // namespace
