@@ -55,8 +55,8 @@ TEST(Array, AdoptKeepsTheForeignOwnerAlive) {
 }
 
 TEST(DType, NamesRoundTrip) {
-  for (auto t : {rf::DType::uint8, rf::DType::int32, rf::DType::int64, rf::DType::float32, rf::DType::float64,
-                 rf::DType::complex64, rf::DType::complex128})
+  for (auto t : {rf::DType::uint8, rf::DType::int32, rf::DType::int64, rf::DType::float32,
+                 rf::DType::float64, rf::DType::complex64, rf::DType::complex128})
     EXPECT_EQ(rf::parse_dtype(rf::dtype_name(t)), t);
   EXPECT_FALSE(rf::parse_dtype("double").has_value());
   EXPECT_EQ(rf::dtype_size(rf::DType::complex128), 16u);
@@ -120,7 +120,8 @@ TEST(Node, ItemSeedsDependOnItemAndNodeOnly) {
   Knobs a, b;
   rf::Sample s0(0, 0), s1(1, 0), s1_elsewhere(1, 17);
   EXPECT_NE(a.item_seed(s0), a.item_seed(s1));
-  EXPECT_EQ(a.item_seed(s1), a.item_seed(s1_elsewhere)) << "the ordinal (shard position) must not matter";
+  EXPECT_EQ(a.item_seed(s1), a.item_seed(s1_elsewhere))
+      << "the ordinal (shard position) must not matter";
   EXPECT_EQ(a.item_seed(s1), b.item_seed(s1));
 }
 

@@ -19,7 +19,8 @@ struct BadPipeline {
 
 std::vector<BadPipeline> bad_pipelines() {
   std::vector<BadPipeline> out;
-  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(TEST_SOURCE_DIR) / "pipelines/bad")) {
+  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(TEST_SOURCE_DIR) /
+                                                           "pipelines/bad")) {
     BadPipeline b{e.path()};
     std::ifstream in(e.path());
     std::string first, second;
@@ -39,10 +40,14 @@ TEST_P(Malformed, IsRejectedWithLocationAndReason) {
   const auto& b = GetParam();
   auto r = t::run_cli({"validate", b.file.string(), "--plugin-path", TEST_PLUGIN_DIR});
   EXPECT_EQ(r.status, 2) << r.err;
-  EXPECT_NE(r.err.find(b.phrase), std::string::npos) << "expected phrase: " << b.phrase << "\nstderr:\n" << r.err;
+  EXPECT_NE(r.err.find(b.phrase), std::string::npos)
+      << "expected phrase: " << b.phrase << "\nstderr:\n"
+      << r.err;
   if (b.line > 0) {
     const auto where = b.file.string() + ":" + std::to_string(b.line) + ":";
-    EXPECT_NE(r.err.find(where), std::string::npos) << "expected location " << where << "\nstderr:\n" << r.err;
+    EXPECT_NE(r.err.find(where), std::string::npos)
+        << "expected location " << where << "\nstderr:\n"
+        << r.err;
   }
   EXPECT_NE(r.err.find("nothing was run"), std::string::npos);
 }
@@ -50,7 +55,8 @@ TEST_P(Malformed, IsRejectedWithLocationAndReason) {
 TEST_P(Malformed, RunRefusesItTooAndWritesNothing) {
   const auto& b = GetParam();
   auto out = t::scratch_dir("malformed-" + b.file.stem().string());
-  auto r = t::run_cli({"run", b.file.string(), "--out", out.string(), "--plugin-path", TEST_PLUGIN_DIR});
+  auto r =
+      t::run_cli({"run", b.file.string(), "--out", out.string(), "--plugin-path", TEST_PLUGIN_DIR});
   EXPECT_EQ(r.status, 2) << r.err;
   EXPECT_TRUE(std::filesystem::is_empty(out));
 }
@@ -63,7 +69,9 @@ std::string case_name(const testing::TestParamInfo<BadPipeline>& info) {
 
 INSTANTIATE_TEST_SUITE_P(BadPipelines, Malformed, testing::ValuesIn(bad_pipelines()), case_name);
 
-TEST(Malformed, ThereAreAtLeast25Cases) { EXPECT_GE(bad_pipelines().size(), 25u); }
+TEST(Malformed, ThereAreAtLeast25Cases) {
+  EXPECT_GE(bad_pipelines().size(), 25u);
+}
 
 TEST(Malformed, ProblemsAreAllReportedNotJustTheFirst) {
   auto dir = t::scratch_dir("many-problems");
@@ -77,6 +85,35 @@ edges: [gen -> sink]
   EXPECT_NE(r.err.find("'fil'"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("'gauss'"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("2 problems found"), std::string::npos) << r.err;
+}
+
+TEST(Malformed, ParameterAndFieldProblemsAreReportedTogether) {
+  auto dir = t::scratch_dir("param-and-field");
+  auto file = t::write_pipeline(dir, "p.yaml", R"(nodes:
+  gen: {type: core.generate, params: {fil: 1}}
+  keep: {type: core.select, params: {fields: [nothing]}}
+edges: [gen -> keep]
+)");
+  auto r = t::run_cli({"validate", file.string()});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("'fil'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("reads field 'nothing'"), std::string::npos) << r.err;
+}
+
+TEST(Malformed, ARejectedParameterDoesNotCascadeIntoFieldErrors) {
+  // core.select's fields are rejected, so what flows out of it is unknown: the checksum's
+  // read of 'data' downstream must not be reported as a second, echoed problem.
+  auto dir = t::scratch_dir("no-cascade");
+  auto file = t::write_pipeline(dir, "p.yaml", R"(nodes:
+  gen: {type: core.generate}
+  keep: {type: core.select, params: {fields: []}}
+  sums: {type: core.checksum, params: {fields: [data]}}
+edges: [gen -> keep -> sums]
+)");
+  auto r = t::run_cli({"validate", file.string()});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("list at least one field"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("1 problem found"), std::string::npos) << r.err;
 }
 
 struct BadOverride {
@@ -103,7 +140,8 @@ INSTANTIATE_TEST_SUITE_P(
     BadOverrides, MalformedOverride,
     testing::Values(BadOverride{"items=0", "'items' must be an integer >= 1"},
                     BadOverride{"gen.fil=2", "unknown parameter (did you mean 'fill'?)"},
-                    BadOverride{"gne.fill=2", "no node 'gne' in the pipeline (did you mean 'gen'?)"},
+                    BadOverride{"gne.fill=2",
+                                "no node 'gne' in the pipeline (did you mean 'gen'?)"},
                     BadOverride{"gen.random=often", "'often' is not one of"},
                     BadOverride{"nonsense", "expected KEY=VALUE"},
                     BadOverride{"threads=2", "unknown setting 'threads'"}));

@@ -21,8 +21,8 @@ std::string line_about(const std::string& text, const std::string& file) {
 TEST(PluginLoading, BuiltInPluginsAreFound) {
   auto r = t::run_cli({"nodes"});
   EXPECT_EQ(r.status, 0);
-  for (const char* type : {"core.generate", "core.select", "core.discard", "core.summary", "core.checksum",
-                           "core.busy", "core.fail"})
+  for (const char* type : {"core.generate", "core.select", "core.discard", "core.summary",
+                           "core.checksum", "core.busy", "core.fail"})
     EXPECT_NE(r.out.find(type), std::string::npos) << type;
 }
 
@@ -51,7 +51,8 @@ TEST(PluginLoading, AbiMismatchIsReportedBeforeAnyObjectCrosses) {
 
 TEST(PluginLoading, MissingPluginFolderIsReported) {
   auto r = t::run_cli({"nodes", "--plugin-path", "/no/such/folder"});
-  EXPECT_NE(r.err.find("/no/such/folder: plugin folder does not exist"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/no/such/folder: plugin folder does not exist"), std::string::npos)
+      << r.err;
 }
 
 TEST(PluginLoading, EnvironmentPathIsSearched) {
@@ -88,7 +89,8 @@ edges: [gen -> bad]
 )");
   auto r = t::run_cli({"run", file.string(), "--out", dir.string(), "--plugin-path", kGood});
   EXPECT_EQ(r.status, 1) << r.err;
-  EXPECT_NE(r.err.find("node 'bad' (test.throw_ctor from plugin 'testnodes')"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("node 'bad' (test.throw_ctor from plugin 'testnodes')"), std::string::npos)
+      << r.err;
   EXPECT_NE(r.err.find("constructor failed: constructor refuses"), std::string::npos) << r.err;
 }
 
@@ -103,8 +105,9 @@ edges: [gen -> bad -> check]
 )");
   auto r = t::run_cli({"run", file.string(), "--out", dir.string(), "--plugin-path", kGood});
   EXPECT_EQ(r.status, 1) << r.err;
-  EXPECT_NE(r.err.find("node 'bad' (test.throw_process) failed on item 2: process refuses item two"),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find("node 'bad' (test.throw_process) failed on item 2: process refuses item two"),
+      std::string::npos)
       << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir / "checksums.txt"));
 }

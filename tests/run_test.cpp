@@ -45,8 +45,12 @@ TEST(Run, SinksReceiveItemsInOrderEvenWhenTheyFinishOutOfOrder) {
 TEST(Run, OutputsAreBitIdenticalForOneAndTwoThreads) {
   auto dir = t::scratch_dir("threads");
   auto file = t::write_pipeline(dir, "p.yaml", kJittered);
-  ASSERT_EQ(t::run_cli({"run", file.string(), "--threads", "1", "--out", (dir / "one").string()}).status, 0);
-  ASSERT_EQ(t::run_cli({"run", file.string(), "--threads", "2", "--out", (dir / "two").string()}).status, 0);
+  ASSERT_EQ(
+      t::run_cli({"run", file.string(), "--threads", "1", "--out", (dir / "one").string()}).status,
+      0);
+  ASSERT_EQ(
+      t::run_cli({"run", file.string(), "--threads", "2", "--out", (dir / "two").string()}).status,
+      0);
   const auto one = t::slurp(dir / "one/checksums.txt"), two = t::slurp(dir / "two/checksums.txt");
   EXPECT_FALSE(one.empty());
   EXPECT_EQ(one, two);
@@ -56,7 +60,9 @@ TEST(Run, SeedChangesTheRandomStreams) {
   auto dir = t::scratch_dir("seed");
   auto file = t::write_pipeline(dir, "p.yaml", kJittered);
   ASSERT_EQ(t::run_cli({"run", file.string(), "--out", (dir / "a").string()}).status, 0);
-  ASSERT_EQ(t::run_cli({"run", file.string(), "--set", "seed=8", "--out", (dir / "b").string()}).status, 0);
+  ASSERT_EQ(
+      t::run_cli({"run", file.string(), "--set", "seed=8", "--out", (dir / "b").string()}).status,
+      0);
   auto a = checksums(dir / "a/checksums.txt"), b = checksums(dir / "b/checksums.txt");
   ASSERT_EQ(a.size(), b.size());
   for (std::size_t i = 0; i < a.size(); ++i) EXPECT_NE(a[i].second, b[i].second) << "item " << i;
@@ -69,7 +75,8 @@ TEST(Run, ShardsTogetherEqualTheWholeRun) {
   std::map<long, std::string> merged;
   for (int k = 0; k < 3; ++k) {
     auto out = dir / ("shard" + std::to_string(k));
-    auto r = t::run_cli({"run", file.string(), "--shard", std::to_string(k) + "/3", "--out", out.string()});
+    auto r = t::run_cli(
+        {"run", file.string(), "--shard", std::to_string(k) + "/3", "--out", out.string()});
     ASSERT_EQ(r.status, 0) << r.err;
     for (const auto& [index, hash] : checksums(out / "checksums.txt")) {
       EXPECT_EQ(index % 3, k) << "shard " << k << " ran item " << index;
@@ -109,7 +116,9 @@ edges:
   for (const char* field : {"data", "left_sum", "right_sum"}) {
     auto at = r.out.find(std::string("\n") + field + " ");
     ASSERT_NE(at, std::string::npos) << field << "\n" << r.out;
-    EXPECT_NE(r.out.substr(at, 80).find(" 3 "), std::string::npos) << "every item has " << field << "\n" << r.out;
+    EXPECT_NE(r.out.substr(at, 80).find(" 3 "), std::string::npos)
+        << "every item has " << field << "\n"
+        << r.out;
   }
 }
 
@@ -135,7 +144,9 @@ edges: [gen -> boom -> check]
 )");
   auto r = t::run_cli({"run", file.string(), "--out", dir.string()});
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.err.find("node 'boom' (core.fail) failed on item 5: detector saturated"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("node 'boom' (core.fail) failed on item 5: detector saturated"),
+            std::string::npos)
+      << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir / "checksums.txt"));
   for (const auto& e : std::filesystem::directory_iterator(dir))
     EXPECT_EQ(e.path().filename().string().find(".partial"), std::string::npos) << e.path();
@@ -153,7 +164,8 @@ edges: [gen -> boom]
 )");
   auto r = t::run_cli({"run", file.string(), "--out", dir.string()});
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.err.find("node 'boom' (core.fail): start failed: no hardware"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("node 'boom' (core.fail): start failed: no hardware"), std::string::npos)
+      << r.err;
 }
 
 TEST(Run, InterruptStopsCleanlyAndCommitsNothing) {
@@ -176,7 +188,8 @@ edges: [gen -> busy -> check]
 TEST(Run, PeakMemoryDoesNotGrowWithTheItemCount) {
   // 100,000 items of a 1 MB field: unbounded queues would need ~100 GB.
 #if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "AddressSanitizer's quarantine keeps freed memory, so peak RSS means nothing here";
+  GTEST_SKIP()
+      << "AddressSanitizer's quarantine keeps freed memory, so peak RSS means nothing here";
 #endif
   auto dir = t::scratch_dir("memory");
   auto file = t::write_pipeline(dir, "p.yaml", R"(items: 100000
@@ -193,14 +206,16 @@ edges: [gen -> sink]
 TEST(Run, ManifestRecordsWhatRanWithWhat) {
   auto dir = t::scratch_dir("manifest");
   auto file = t::write_pipeline(dir, "p.yaml", kJittered);
-  auto r = t::run_cli({"run", file.string(), "--set", "items=5", "--set", "busy.iterations=10", "--out", dir.string()});
+  auto r = t::run_cli({"run", file.string(), "--set", "items=5", "--set", "busy.iterations=10",
+                       "--out", dir.string()});
   ASSERT_EQ(r.status, 0) << r.err;
   auto m = nlohmann::json::parse(t::slurp(dir / "manifest.json"));
   EXPECT_EQ(m["status"], "complete");
   EXPECT_EQ(m["pipeline"]["items"], 5);
   EXPECT_EQ(m["pipeline"]["seed"], 7);
   EXPECT_EQ(m["pipeline"]["nodes"]["busy"]["params"]["iterations"], 10);
-  EXPECT_EQ(m["pipeline"]["nodes"]["busy"]["params"]["jitter"], 20.0) << "defaults and file values resolved";
+  EXPECT_EQ(m["pipeline"]["nodes"]["busy"]["params"]["jitter"], 20.0)
+      << "defaults and file values resolved";
   EXPECT_EQ(m["overrides"], nlohmann::json::array({"items=5", "busy.iterations=10"}));
   EXPECT_EQ(m["plugins"][0]["name"], "core");
   EXPECT_EQ(m["nodes"]["busy"]["items"], 5);
@@ -224,7 +239,10 @@ TEST(Run, TraceIsChromeTraceJsonWithOneSpanPerNodeAndItem) {
   auto dir = t::scratch_dir("trace");
   auto file = t::write_pipeline(dir, "p.yaml", kJittered);
   auto trace = dir / "trace.json";
-  ASSERT_EQ(t::run_cli({"run", file.string(), "--set", "items=4", "--out", dir.string(), "--trace", trace.string()}).status, 0);
+  ASSERT_EQ(t::run_cli({"run", file.string(), "--set", "items=4", "--out", dir.string(), "--trace",
+                        trace.string()})
+                .status,
+            0);
   auto j = nlohmann::json::parse(t::slurp(trace));
   int spans = 0;
   for (const auto& e : j["traceEvents"])
@@ -260,8 +278,10 @@ nodes:
   stats: {type: core.summary}
 edges: [gen -> busy -> acquire -> check -> stats]
 )");
-  auto one = t::run_cli({"run", file.string(), "--threads", "1", "--out", (dir / "one").string(), "--plugin-path", kGood});
-  auto two = t::run_cli({"run", file.string(), "--threads", "2", "--out", (dir / "two").string(), "--plugin-path", kGood});
+  auto one = t::run_cli({"run", file.string(), "--threads", "1", "--out", (dir / "one").string(),
+                         "--plugin-path", kGood});
+  auto two = t::run_cli({"run", file.string(), "--threads", "2", "--out", (dir / "two").string(),
+                         "--plugin-path", kGood});
   ASSERT_EQ(one.status, 0) << one.err;
   ASSERT_EQ(two.status, 0) << two.err;
   EXPECT_EQ(t::slurp(dir / "one/checksums.txt"), t::slurp(dir / "two/checksums.txt"));
@@ -279,7 +299,8 @@ nodes:
 edges: [gen -> acquire -> check]
 )");
   const auto t0 = std::chrono::steady_clock::now();
-  auto r = t::run_cli({"run", file.string(), "--out", dir.string(), "--plugin-path", kGood}, {.interrupt_after_ms = 500});
+  auto r = t::run_cli({"run", file.string(), "--out", dir.string(), "--plugin-path", kGood},
+                      {.interrupt_after_ms = 500});
   const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_EQ(r.status, 130) << r.err;
   EXPECT_LT(seconds, 60) << "the hour-long wait was not interrupted";

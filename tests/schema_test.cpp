@@ -15,7 +15,8 @@ TEST(Schema, CommittedSchemaIsCurrent) {
   auto r = t::run_cli({"schema"});
   ASSERT_EQ(r.status, 0) << r.err;
   const auto committed = t::slurp(kSource / "schemas/pipeline.schema.json");
-  EXPECT_EQ(r.out, committed) << "schemas/pipeline.schema.json is stale: run `make schema` and commit it";
+  EXPECT_EQ(r.out, committed)
+      << "schemas/pipeline.schema.json is stale: run `make schema` and commit it";
 }
 
 TEST(Schema, CoversEveryNodeTypeAndParameter) {
@@ -25,7 +26,8 @@ TEST(Schema, CoversEveryNodeTypeAndParameter) {
   bool found = false;
   for (const auto& rule : schema["properties"]["nodes"]["additionalProperties"]["allOf"])
     if (rule["if"]["properties"]["type"]["const"] == "core.busy") {
-      auto iterations = rule["then"]["properties"]["params"]["properties"]["iterations"]["anyOf"][0];
+      auto iterations =
+          rule["then"]["properties"]["params"]["properties"]["iterations"]["anyOf"][0];
       EXPECT_EQ(iterations["type"], "integer");
       EXPECT_EQ(iterations["minimum"], 0);
       EXPECT_EQ(rule["then"]["properties"]["params"]["additionalProperties"], false);

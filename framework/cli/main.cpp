@@ -1,10 +1,10 @@
 // raserflow: run, check and inspect dataflow pipelines.
 // Exit status: 0 success, 1 failure while running, 2 bad pipeline or usage.
+#include <unistd.h>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 
@@ -38,14 +38,15 @@ rf::PluginRegistry load_plugins(const Common& c, bool quiet_failures = false) {
 
 int report(const rf::ValidationFailed& e) {
   for (const auto& d : e.diagnostics()) std::cerr << rf::format(d) << "\n";
-  std::cerr << "raserflow: " << e.diagnostics().size() << " problem" << (e.diagnostics().size() == 1 ? "" : "s")
-            << " found; nothing was run\n";
+  std::cerr << "raserflow: " << e.diagnostics().size() << " problem"
+            << (e.diagnostics().size() == 1 ? "" : "s") << " found; nothing was run\n";
   return kBad;
 }
 
 // Reads, builds and validates; returns an exit status when that fails.
-std::optional<int> prepare(const std::string& file, const Common& c, const rf::PluginRegistry& plugins,
-                           const std::string& out, rf::Pipeline& pipeline) {
+std::optional<int> prepare(const std::string& file, const Common& c,
+                           const rf::PluginRegistry& plugins, const std::string& out,
+                           rf::Pipeline& pipeline) {
   try {
     auto spec = rf::read_pipeline(file, c.sets);
     const auto dir = out.empty() ? rf::default_output_dir(spec) : std::filesystem::path(out);
@@ -59,8 +60,8 @@ std::optional<int> prepare(const std::string& file, const Common& c, const rf::P
   return std::nullopt;
 }
 
-int run(const std::string& file, const Common& c, const std::string& out, int threads, const std::string& shard,
-        const std::string& trace) {
+int run(const std::string& file, const Common& c, const std::string& out, int threads,
+        const std::string& shard, const std::string& trace) {
   rf::RunOptions options;
   options.threads = threads;
   if (!shard.empty()) {
@@ -68,7 +69,8 @@ int run(const std::string& file, const Common& c, const std::string& out, int th
     char slash = 0;
     std::istringstream in(shard);
     if (!(in >> k >> slash >> n) || slash != '/' || !in.eof() || n < 1 || k < 0 || k >= n) {
-      std::cerr << "raserflow: error: --shard expects K/N with 0 <= K < N, e.g. 0/4; got '" << shard << "'\n";
+      std::cerr << "raserflow: error: --shard expects K/N with 0 <= K < N, e.g. 0/4; got '" << shard
+                << "'\n";
       return kBad;
     }
     options.shard_index = k;
@@ -84,8 +86,8 @@ int run(const std::string& file, const Common& c, const std::string& out, int th
   std::error_code ec;
   std::filesystem::create_directories(pipeline.output_dir, ec);
   if (ec) {
-    std::cerr << "raserflow: error: cannot create output folder " << pipeline.output_dir.string() << ": "
-              << ec.message() << "\n";
+    std::cerr << "raserflow: error: cannot create output folder " << pipeline.output_dir.string()
+              << ": " << ec.message() << "\n";
     return kFailed;
   }
   rf::install_interrupt_handler();
@@ -109,16 +111,17 @@ int run(const std::string& file, const Common& c, const std::string& out, int th
   switch (result.status) {
     case rf::RunStatus::ok:
       std::cerr << "raserflow: " << pipeline.spec.name << ": " << result.items_done << " item"
-                << (result.items_done == 1 ? "" : "s") << " in " << result.seconds << " s; outputs in "
-                << pipeline.output_dir.string() << "\n";
+                << (result.items_done == 1 ? "" : "s") << " in " << result.seconds
+                << " s; outputs in " << pipeline.output_dir.string() << "\n";
       return kOk;
     case rf::RunStatus::failed:
       std::cerr << "raserflow: error: " << result.error << "\nraserflow: run cancelled after "
-                << result.items_done << " of " << result.items_total << " items; no output was committed\n";
+                << result.items_done << " of " << result.items_total
+                << " items; no output was committed\n";
       return kFailed;
     case rf::RunStatus::interrupted:
-      std::cerr << "raserflow: interrupted after " << result.items_done << " of " << result.items_total
-                << " items; no output was committed\n";
+      std::cerr << "raserflow: interrupted after " << result.items_done << " of "
+                << result.items_total << " items; no output was committed\n";
       return kInterrupted;
   }
   return kFailed;
@@ -128,7 +131,8 @@ int validate(const std::string& file, const Common& c) {
   auto plugins = load_plugins(c);
   rf::Pipeline pipeline;
   if (auto status = prepare(file, c, plugins, "", pipeline)) return *status;
-  std::cout << file << ": valid (" << pipeline.nodes.size() << " nodes, " << pipeline.spec.items << " items)\n";
+  std::cout << file << ": valid (" << pipeline.nodes.size() << " nodes, " << pipeline.spec.items
+            << " items)\n";
   return kOk;
 }
 
@@ -139,7 +143,8 @@ int nodes(const Common& c) {
     std::printf("%-28s %-10s %s\n", name.c_str(), t->plugin->name.c_str(), t->type->doc.c_str());
   }
   for (const auto& f : plugins.failures())
-    std::cerr << "raserflow: plugin failed to load: " << f.path.string() << ": " << f.reason << "\n";
+    std::cerr << "raserflow: plugin failed to load: " << f.path.string() << ": " << f.reason
+              << "\n";
   return kOk;
 }
 
@@ -147,8 +152,8 @@ int describe(const std::string& type, bool json, const Common& c) {
   auto plugins = load_plugins(c);
   const auto* t = plugins.find(type);
   if (!t) {
-    std::cerr << "raserflow: error: unknown node type '" << type << "'" << rf::suggestion(type, plugins.type_names())
-              << "; `raserflow nodes` lists them\n";
+    std::cerr << "raserflow: error: unknown node type '" << type << "'"
+              << rf::suggestion(type, plugins.type_names()) << "; `raserflow nodes` lists them\n";
     return kBad;
   }
   try {
@@ -157,7 +162,8 @@ int describe(const std::string& type, bool json, const Common& c) {
     else
       std::cout << rf::describe_text(*t);
   } catch (const std::exception& e) {
-    std::cerr << "raserflow: error: node type '" << type << "' could not be constructed: " << e.what() << "\n";
+    std::cerr << "raserflow: error: node type '" << type
+              << "' could not be constructed: " << e.what() << "\n";
     return kFailed;
   }
   return kOk;
@@ -197,7 +203,8 @@ int main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "run a pipeline");
   run_cmd->add_option("file", file, "pipeline YAML file")->required();
   add_sets(run_cmd);
-  run_cmd->add_option("--threads", threads, "worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+  run_cmd->add_option("--threads", threads, "worker threads (default: all cores)")
+      ->check(CLI::Range(1, 1024));
   run_cmd->add_option("--out", out, "output folder (default: out/<pipeline name>)");
   run_cmd->add_option("--shard", shard, "run items K, K+N, K+2N, ... (K from 0)");
   run_cmd->add_option("--trace", trace, "write a Chrome trace (JSON) of node spans");
@@ -221,7 +228,8 @@ int main(int argc, char** argv) {
   add_sets(graph_cmd);
   add_plugin_path(graph_cmd);
 
-  auto* schema_cmd = app.add_subcommand("schema", "JSON Schema of pipeline files for all node types");
+  auto* schema_cmd =
+      app.add_subcommand("schema", "JSON Schema of pipeline files for all node types");
   add_plugin_path(schema_cmd);
 
   try {

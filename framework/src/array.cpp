@@ -17,7 +17,8 @@ Array::Array(DType dtype, Shape shape, std::shared_ptr<const void> owner, const 
     : dtype_(dtype), shape_(std::move(shape)), owner_(std::move(owner)), data_(data) {}
 
 Array Array::adopt(DType dtype, Shape shape, std::shared_ptr<const void> owner, const void* data) {
-  if (!data && element_count(shape) > 0) throw Error("Array::adopt: null data for a non-empty shape");
+  if (!data && element_count(shape) > 0)
+    throw Error("Array::adopt: null data for a non-empty shape");
   return Array(dtype, std::move(shape), std::move(owner), data);
 }
 
@@ -57,12 +58,18 @@ double Array::as_double() const {
   if (size() != 1)
     throw Error("expected a single value, got an array of shape " + shape_string(shape_));
   switch (dtype_) {
-    case DType::uint8: return *static_cast<const std::uint8_t*>(data_);
-    case DType::int32: return *static_cast<const std::int32_t*>(data_);
-    case DType::int64: return static_cast<double>(*static_cast<const std::int64_t*>(data_));
-    case DType::float32: return *static_cast<const float*>(data_);
-    case DType::float64: return *static_cast<const double*>(data_);
-    default: throw Error("expected a real value, got " + std::string(dtype_name(dtype_)));
+    case DType::uint8:
+      return *static_cast<const std::uint8_t*>(data_);
+    case DType::int32:
+      return *static_cast<const std::int32_t*>(data_);
+    case DType::int64:
+      return static_cast<double>(*static_cast<const std::int64_t*>(data_));
+    case DType::float32:
+      return *static_cast<const float*>(data_);
+    case DType::float64:
+      return *static_cast<const double*>(data_);
+    default:
+      throw Error("expected a real value, got " + std::string(dtype_name(dtype_)));
   }
 }
 

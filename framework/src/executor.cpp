@@ -1,5 +1,7 @@
 #include "executor.hpp"
 
+#include <pthread.h>
+#include <unistd.h>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -8,8 +10,6 @@
 #include <fstream>
 #include <mutex>
 #include <thread>
-#include <pthread.h>
-#include <unistd.h>
 
 #include <oneapi/tbb/concurrent_hash_map.h>
 #include <oneapi/tbb/concurrent_queue.h>
@@ -65,7 +65,8 @@ class Run {
   }
 
   RunResult go() {
-    const int threads = options_.threads > 0 ? options_.threads : oneapi::tbb::info::default_concurrency();
+    const int threads =
+        options_.threads > 0 ? options_.threads : oneapi::tbb::info::default_concurrency();
     oneapi::tbb::global_control parallelism(oneapi::tbb::global_control::max_allowed_parallelism,
                                             static_cast<std::size_t>(threads));
     start_ = Clock::now();
@@ -88,7 +89,9 @@ class Run {
     if (!failed_ && !interrupted_) finish_nodes();
     if (failed_ || interrupted_)
       for (auto& n : pipeline_.nodes) n.node->abort();
-    result.status = interrupted_ ? RunStatus::interrupted : failed_ ? RunStatus::failed : RunStatus::ok;
+    result.status = interrupted_ ? RunStatus::interrupted
+                    : failed_    ? RunStatus::failed
+                                 : RunStatus::ok;
     result.error = error_;
     result.items_done = done_;
     result.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
@@ -153,12 +156,12 @@ class Run {
     try {
       n.node->process(m->sample);
     } catch (const std::exception& e) {
-      fail("node '" + n.spec.id + "' (" + n.spec.type + ") failed on item " + std::to_string(m->sample.index()) +
-           ": " + e.what());
+      fail("node '" + n.spec.id + "' (" + n.spec.type + ") failed on item " +
+           std::to_string(m->sample.index()) + ": " + e.what());
       return nullptr;
     } catch (...) {
-      fail("node '" + n.spec.id + "' (" + n.spec.type + ") failed on item " + std::to_string(m->sample.index()) +
-           ": unknown exception");
+      fail("node '" + n.spec.id + "' (" + n.spec.type + ") failed on item " +
+           std::to_string(m->sample.index()) + ": unknown exception");
       return nullptr;
     }
     const auto t1 = Clock::now();
@@ -167,8 +170,9 @@ class Run {
     stats_[i].items.fetch_add(1, std::memory_order_relaxed);
     stats_[i].nanos.fetch_add(ns, std::memory_order_relaxed);
     if (!options_.trace_file.empty())
-      spans_.local().push_back({static_cast<std::uint32_t>(i), thread_number(), m->sample.index(),
-                                std::chrono::duration_cast<std::chrono::nanoseconds>(t0 - start_).count(), ns});
+      spans_.local().push_back(
+          {static_cast<std::uint32_t>(i), thread_number(), m->sample.index(),
+           std::chrono::duration_cast<std::chrono::nanoseconds>(t0 - start_).count(), ns});
     if (n.outputs.empty() && m->sinks_left->fetch_sub(1) == 1) {
       ++done_;
       limiter_->decrementer().try_put(flow::continue_msg());
@@ -176,7 +180,8 @@ class Run {
     return m;
   }
 
-  static void prune(Sample& s, const std::vector<std::string>& keep, const std::vector<FieldSpec>& writes) {
+  static void prune(Sample& s, const std::vector<std::string>& keep,
+                    const std::vector<FieldSpec>& writes) {
     std::vector<std::string> drop;
     for (const auto& [name, value] : s.fields()) {
       bool kept = std::find(keep.begin(), keep.end(), name) != keep.end();
@@ -228,16 +233,18 @@ class Run {
 
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       const auto& n = nodes[i];
-      const bool copy = n.inputs.size() == 1 ? nodes[n.inputs[0]].outputs.size() > 1 : (n.inputs.empty() && roots > 1);
+      const bool copy = n.inputs.size() == 1 ? nodes[n.inputs[0]].outputs.size() > 1
+                                             : (n.inputs.empty() && roots > 1);
       const auto execution = n.type.type->execution;
       const std::size_t concurrency = execution == Execution::parallel ? flow::unlimited : 1;
       flow::receiver<Msg>* entry = nullptr;
       if (execution == Execution::device) {
         auto device = std::make_unique<Device>();
-        auto node = std::make_unique<Async>(g, flow::unlimited, [d = device.get()](const Msg& m, Async::gateway_type& gw) {
-          gw.reserve_wait();  // the graph waits for the device thread to answer
-          d->queue.push({m, &gw});
-        });
+        auto node = std::make_unique<Async>(
+            g, flow::unlimited, [d = device.get()](const Msg& m, Async::gateway_type& gw) {
+              gw.reserve_wait();  // the graph waits for the device thread to answer
+              d->queue.push({m, &gw});
+            });
         device->thread = std::thread([this, i, copy, d = device.get()] {
           // Named after the node, so it can be told apart in top, gdb and traces.
           const auto name = "rf:" + pipeline_.nodes[i].spec.id.substr(0, 12);
@@ -272,7 +279,8 @@ class Run {
         parts[i] = std::make_unique<Parts>();
         const std::size_t expected = n.inputs.size();
         auto merge = std::make_unique<Merge>(
-            g, flow::unlimited, [expected, store = parts[i].get()](const Msg& m, Merge::output_ports_type& out) {
+            g, flow::unlimited,
+            [expected, store = parts[i].get()](const Msg& m, Merge::output_ports_type& out) {
               if (!m) return;
               std::vector<Msg> complete;
               {
@@ -314,7 +322,8 @@ class Run {
     const bool tty = ::isatty(STDERR_FILENO);
     std::unique_lock lock(progress_mutex_);
     int ticks = 0;
-    while (!progress_cv_.wait_for(lock, std::chrono::milliseconds(100), [this] { return finished_; })) {
+    while (!progress_cv_.wait_for(lock, std::chrono::milliseconds(100),
+                                  [this] { return finished_; })) {
       if (g_interrupted) interrupt_nodes();
       if (!options_.progress || ++ticks % 5 != 0) continue;
       const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
@@ -322,7 +331,8 @@ class Run {
       const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
       const double left = rate > 0 ? static_cast<double>(total_ - done) / rate : 0;
       std::fprintf(stderr, "%s  %lld/%lld items  %.1f items/s  %.0f s left   %s", tty ? "\r" : "",
-                   static_cast<long long>(done), static_cast<long long>(total_), rate, left, tty ? "" : "\n");
+                   static_cast<long long>(done), static_cast<long long>(total_), rate, left,
+                   tty ? "" : "\n");
       std::fflush(stderr);
     }
     if (options_.progress && tty) std::fprintf(stderr, "\r%70s\r", "");
@@ -330,7 +340,10 @@ class Run {
 
   void write_trace() {
     nlohmann::json events = nlohmann::json::array();
-    events.push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", 1}, {"args", {{"name", pipeline_.spec.name}}}});
+    events.push_back({{"name", "process_name"},
+                      {"ph", "M"},
+                      {"pid", 1},
+                      {"args", {{"name", pipeline_.spec.name}}}});
     for (const auto& local : spans_)
       for (const auto& s : local)
         events.push_back({{"name", pipeline_.nodes[s.node].spec.id},
@@ -343,7 +356,8 @@ class Run {
                           {"args", {{"item", s.item}}}});
     std::ofstream out(options_.trace_file);
     out << nlohmann::json{{"traceEvents", events}, {"displayTimeUnit", "ms"}}.dump() << '\n';
-    if (!out) std::fprintf(stderr, "raserflow: cannot write trace %s\n", options_.trace_file.c_str());
+    if (!out)
+      std::fprintf(stderr, "raserflow: cannot write trace %s\n", options_.trace_file.c_str());
   }
 
   Pipeline& pipeline_;
@@ -368,7 +382,9 @@ class Run {
 
 }  // namespace
 
-RunResult execute(Pipeline& pipeline, const RunOptions& options) { return Run(pipeline, options).go(); }
+RunResult execute(Pipeline& pipeline, const RunOptions& options) {
+  return Run(pipeline, options).go();
+}
 
 void install_interrupt_handler() {
   std::signal(SIGINT, on_interrupt);

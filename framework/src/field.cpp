@@ -21,8 +21,12 @@ std::size_t declare_write(Node* owner, FieldSpec spec) {
   owner->writes_.push_back(std::move(spec));
   return owner->writes_.size() - 1;
 }
-const FieldSpec& read_spec(const Node* owner, std::size_t slot) { return owner->reads_[slot]; }
-const FieldSpec& write_spec(const Node* owner, std::size_t slot) { return owner->writes_[slot]; }
+const FieldSpec& read_spec(const Node* owner, std::size_t slot) {
+  return owner->reads_[slot];
+}
+const FieldSpec& write_spec(const Node* owner, std::size_t slot) {
+  return owner->writes_[slot];
+}
 
 void check_array(const FieldSpec& spec, const Array& a) {
   if (spec.dtype && a.dtype() != *spec.dtype)

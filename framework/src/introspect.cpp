@@ -63,13 +63,17 @@ nlohmann::ordered_json describe_json(const LoadedType& type) {
     j["doc"] = p->info().doc;
     params.push_back(j);
   }
-  nlohmann::ordered_json reads = nlohmann::ordered_json::array(), writes = nlohmann::ordered_json::array();
+  nlohmann::ordered_json reads = nlohmann::ordered_json::array(),
+                         writes = nlohmann::ordered_json::array();
   for (const auto& f : node->reads()) reads.push_back(field_json(f));
   for (const auto& f : node->writes()) writes.push_back(field_json(f));
-  return {{"type", type.type->type},           {"plugin", type.plugin->name},
-          {"plugin_version", type.plugin->version}, {"doc", type.type->doc},
+  return {{"type", type.type->type},
+          {"plugin", type.plugin->name},
+          {"plugin_version", type.plugin->version},
+          {"doc", type.type->doc},
           {"execution", execution_name(type.type->execution)},
-          {"params", params},                  {"reads", reads},
+          {"params", params},
+          {"reads", reads},
           {"writes", writes}};
 }
 
@@ -77,8 +81,8 @@ std::string describe_text(const LoadedType& type) {
   const auto j = describe_json(type);
   std::ostringstream out;
   out << j["type"].get<std::string>() << "  (plugin " << j["plugin"].get<std::string>() << " "
-      << j["plugin_version"].get<std::string>() << ", " << j["execution"].get<std::string>() << ")\n  "
-      << j["doc"].get<std::string>() << "\n\nParameters:\n";
+      << j["plugin_version"].get<std::string>() << ", " << j["execution"].get<std::string>()
+      << ")\n  " << j["doc"].get<std::string>() << "\n\nParameters:\n";
   if (j["params"].empty()) out << "  (none)\n";
   for (const auto& p : j["params"]) {
     out << "  " << p["name"].get<std::string>() << " (" << p["type"].get<std::string>();
@@ -104,16 +108,21 @@ std::string describe_text(const LoadedType& type) {
     if (j[kind].empty()) out << "  (nothing declared)\n";
     for (const auto& f : j[kind])
       out << "  " << f["name"].get<std::string>() << " : " << f["type"].get<std::string>()
-          << (f.contains("optional") ? " (optional)" : "") << "  " << f["doc"].get<std::string>() << "\n";
+          << (f.contains("optional") ? " (optional)" : "") << "  " << f["doc"].get<std::string>()
+          << "\n";
   }
   return out.str();
 }
 
 nlohmann::ordered_json pipeline_schema(const PluginRegistry& plugins) {
   // Values may also be ${var} references, resolved before validation.
-  const nlohmann::ordered_json var_ref{{"type", "string"}, {"pattern", "^\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}$"}};
-  auto with_var = [&](nlohmann::ordered_json s) { return nlohmann::ordered_json{{"anyOf", {s, var_ref}}}; };
-  const nlohmann::ordered_json renames{{"type", "object"}, {"additionalProperties", {{"type", "string"}}}};
+  const nlohmann::ordered_json var_ref{{"type", "string"},
+                                       {"pattern", "^\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}$"}};
+  auto with_var = [&](nlohmann::ordered_json s) {
+    return nlohmann::ordered_json{{"anyOf", {s, var_ref}}};
+  };
+  const nlohmann::ordered_json renames{{"type", "object"},
+                                       {"additionalProperties", {{"type", "string"}}}};
 
   nlohmann::ordered_json node_schemas = nlohmann::ordered_json::array();
   for (const auto& name : plugins.type_names()) {
@@ -125,7 +134,8 @@ nlohmann::ordered_json pipeline_schema(const PluginRegistry& plugins) {
       nlohmann::ordered_json s{{"description", p["doc"]}};
       const auto t = p["type"].get<std::string>();
       if (t == "number") {
-        s["anyOf"] = {{{"type", "number"}}, {{"type", "string"}, {"enum", {".inf", "-.inf", ".nan"}}}};
+        s["anyOf"] = {{{"type", "number"}},
+                      {{"type", "string"}, {"enum", {".inf", "-.inf", ".nan"}}}};
       } else {
         s["type"] = t;
       }
@@ -142,30 +152,35 @@ nlohmann::ordered_json pipeline_schema(const PluginRegistry& plugins) {
       props[p["name"].get<std::string>()] = with_var(s);
       if (p.contains("required")) required_params.push_back(p["name"]);
     }
-    nlohmann::ordered_json params{{"type", "object"}, {"properties", props}, {"additionalProperties", false}};
+    nlohmann::ordered_json params{
+        {"type", "object"}, {"properties", props}, {"additionalProperties", false}};
     if (!required_params.empty()) params["required"] = required_params;
     nlohmann::ordered_json node{{"if", {{"properties", {{"type", {{"const", name}}}}}}},
                                 {"then", {{"properties", {{"params", params}}}}}};
     if (!required_params.empty()) node["then"]["required"] = {"params"};
     node_schemas.push_back(node);
   }
-  const nlohmann::ordered_json node{
-      {"type", "object"},
-      {"required", {"type"}},
-      {"additionalProperties", false},
-      {"properties",
-       {{"type", {{"type", "string"}, {"enum", plugins.type_names()}, {"description", "node type, domain.name"}}},
-        {"description", {{"type", "string"}}},
-        {"params", {{"type", "object"}}},
-        {"inputs", renames},
-        {"outputs", renames}}},
-      {"allOf", node_schemas}};
+  const nlohmann::ordered_json node{{"type", "object"},
+                                    {"required", {"type"}},
+                                    {"additionalProperties", false},
+                                    {"properties",
+                                     {{"type",
+                                       {{"type", "string"},
+                                        {"enum", plugins.type_names()},
+                                        {"description", "node type, domain.name"}}},
+                                      {"description", {{"type", "string"}}},
+                                      {"params", {{"type", "object"}}},
+                                      {"inputs", renames},
+                                      {"outputs", renames}}},
+                                    {"allOf", node_schemas}};
   using J = nlohmann::ordered_json;
   J include;
-  include["anyOf"] = J::array({J{{"type", "string"}}, J{{"type", "array"}, {"items", J{{"type", "string"}}}}});
+  include["anyOf"] =
+      J::array({J{{"type", "string"}}, J{{"type", "array"}, {"items", J{{"type", "string"}}}}});
   J nodes{{"type", "object"}, {"additionalProperties", node}};
   nodes["propertyNames"] = J{{"pattern", "^[A-Za-z_][A-Za-z0-9_]*$"}};
-  J edge{{"type", "string"}, {"pattern", "^\\s*[A-Za-z_][A-Za-z0-9_]*(\\s*->\\s*[A-Za-z_][A-Za-z0-9_]*)+\\s*$"}};
+  J edge{{"type", "string"},
+         {"pattern", "^\\s*[A-Za-z_][A-Za-z0-9_]*(\\s*->\\s*[A-Za-z_][A-Za-z0-9_]*)+\\s*$"}};
   J props;
   props["name"] = J{{"type", "string"}};
   props["description"] = J{{"type", "string"}};
@@ -188,7 +203,8 @@ nlohmann::ordered_json pipeline_schema(const PluginRegistry& plugins) {
 
 std::string graph_dot(const Pipeline& pipeline) {
   std::ostringstream out;
-  out << "digraph \"" << pipeline.spec.name << "\" {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n";
+  out << "digraph \"" << pipeline.spec.name
+      << "\" {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n";
   for (const auto& n : pipeline.nodes)
     out << "  \"" << n.spec.id << "\" [label=\"" << n.spec.id << "\\n" << n.spec.type << "\"];\n";
   for (const auto& n : pipeline.nodes)
@@ -212,7 +228,8 @@ nlohmann::ordered_json run_manifest(const Pipeline& pipeline, const PluginRegist
   for (const auto& n : pipeline.nodes) {
     nlohmann::ordered_json params = nlohmann::ordered_json::object();
     for (const auto* p : n.node->params()) params[p->name()] = p->value_json();
-    nlohmann::ordered_json inputs = nlohmann::ordered_json::object(), outputs = nlohmann::ordered_json::object();
+    nlohmann::ordered_json inputs = nlohmann::ordered_json::object(),
+                           outputs = nlohmann::ordered_json::object();
     for (const auto& [k, v] : n.spec.inputs) inputs[k] = v.actual;
     for (const auto& [k, v] : n.spec.outputs) outputs[k] = v.actual;
     nodes[n.spec.id] = {{"type", n.spec.type}, {"plugin", n.type.plugin->name}, {"params", params}};
@@ -226,28 +243,34 @@ nlohmann::ordered_json run_manifest(const Pipeline& pipeline, const PluginRegist
   for (const auto& n : pipeline.nodes) names.insert(n.type.plugin->name);
   for (const auto& p : plugins.plugins())
     if (names.count(p->name))
-      used_plugins.push_back({{"name", p->name}, {"version", p->version}, {"path", p->path.string()}});
+      used_plugins.push_back(
+          {{"name", p->name}, {"version", p->version}, {"path", p->path.string()}});
   nlohmann::ordered_json timing = nlohmann::ordered_json::object();
   for (const auto& s : result.nodes)
-    timing[s.id] = {{"items", s.items}, {"seconds", s.seconds},
-                    {"ms_per_item", s.items ? 1e3 * s.seconds / static_cast<double>(s.items) : 0.0}};
-  const char* status = result.status == RunStatus::ok ? "complete"
+    timing[s.id] = {
+        {"items", s.items},
+        {"seconds", s.seconds},
+        {"ms_per_item", s.items ? 1e3 * s.seconds / static_cast<double>(s.items) : 0.0}};
+  const char* status = result.status == RunStatus::ok       ? "complete"
                        : result.status == RunStatus::failed ? "failed"
                                                             : "interrupted";
   nlohmann::ordered_json m{
       {"raserflow_manifest", 1},
       {"status", status},
-      {"pipeline", {{"name", pipeline.spec.name},
-                    {"file", std::filesystem::absolute(pipeline.spec.file).string()},
-                    {"git_revision", git_revision(std::filesystem::absolute(pipeline.spec.file).parent_path())},
-                    {"items", pipeline.spec.items},
-                    {"seed", pipeline.spec.seed},
-                    {"vars", pipeline.spec.vars},
-                    {"nodes", nodes},
-                    {"edges", edges}}},
+      {"pipeline",
+       {{"name", pipeline.spec.name},
+        {"file", std::filesystem::absolute(pipeline.spec.file).string()},
+        {"git_revision", git_revision(std::filesystem::absolute(pipeline.spec.file).parent_path())},
+        {"items", pipeline.spec.items},
+        {"seed", pipeline.spec.seed},
+        {"vars", pipeline.spec.vars},
+        {"nodes", nodes},
+        {"edges", edges}}},
       {"overrides", pipeline.spec.overrides},
-      {"seeds", {{"pipeline", pipeline.spec.seed},
-                 {"per_item", "SplitMix64 of (pipeline seed, FNV-1a of node id, item index); see Node::item_seed"}}},
+      {"seeds",
+       {{"pipeline", pipeline.spec.seed},
+        {"per_item",
+         "SplitMix64 of (pipeline seed, FNV-1a of node id, item index); see Node::item_seed"}}},
       {"shard", {{"index", options.shard_index}, {"count", options.shard_count}}},
       {"threads", options.threads},
       {"plugins", used_plugins},

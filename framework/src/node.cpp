@@ -14,10 +14,14 @@ std::uint64_t mix(std::uint64_t x) {
 
 std::string_view execution_name(Execution e) {
   switch (e) {
-    case Execution::parallel: return "parallel";
-    case Execution::serial: return "serial";
-    case Execution::ordered: return "ordered";
-    case Execution::device: return "device";
+    case Execution::parallel:
+      return "parallel";
+    case Execution::serial:
+      return "serial";
+    case Execution::ordered:
+      return "ordered";
+    case Execution::device:
+      return "device";
   }
   return "unknown";
 }
@@ -32,6 +36,22 @@ std::uint64_t Node::item_seed(const Sample& sample) const {
 void Node::read_field(FieldSpec spec) {
   if (spec.actual.empty()) spec.actual = spec.declared;
   reads_.push_back(std::move(spec));
+}
+
+void Node::put_field(Sample& sample, std::string_view declared, Field value) const {
+  for (const auto& w : writes_) {
+    if (w.declared != declared) continue;
+    if (const auto* a = std::get_if<Array>(&value)) {
+      if (w.text)
+        throw Error("field '" + w.actual + "' is declared as text but the node wrote an array");
+      detail::check_array(w, *a);
+    } else if (!w.text) {
+      throw Error("field '" + w.actual + "' is declared as an array but the node wrote text");
+    }
+    sample.set(w.actual, std::move(value));
+    return;
+  }
+  throw Error("the node writes field '" + std::string(declared) + "' without declaring it");
 }
 
 void Node::write_field(FieldSpec spec) {

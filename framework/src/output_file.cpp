@@ -1,7 +1,7 @@
 #include "raserflow/output_file.hpp"
 
-#include <system_error>
 #include <unistd.h>
+#include <system_error>
 
 #include "raserflow/error.hpp"
 
@@ -13,10 +13,13 @@ OutputFile::OutputFile(std::filesystem::path final_path) : final_(std::move(fina
   temp_ += ".partial-" + std::to_string(::getpid());
   std::error_code ec;
   if (final_.has_parent_path()) std::filesystem::create_directories(final_.parent_path(), ec);
-  if (ec) throw Error("cannot create folder " + final_.parent_path().string() + ": " + ec.message());
+  if (ec)
+    throw Error("cannot create folder " + final_.parent_path().string() + ": " + ec.message());
 }
 
-OutputFile::~OutputFile() { discard(); }
+OutputFile::~OutputFile() {
+  discard();
+}
 
 OutputFile::OutputFile(OutputFile&& other) noexcept
     : final_(std::move(other.final_)), temp_(std::move(other.temp_)) {
@@ -37,7 +40,8 @@ void OutputFile::commit() {
   if (temp_.empty()) return;
   std::error_code ec;
   std::filesystem::rename(temp_, final_, ec);
-  if (ec) throw Error("cannot move " + temp_.string() + " to " + final_.string() + ": " + ec.message());
+  if (ec)
+    throw Error("cannot move " + temp_.string() + " to " + final_.string() + ": " + ec.message());
   temp_.clear();
 }
 

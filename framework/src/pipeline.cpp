@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/depth_first_search.hpp>
@@ -45,15 +46,22 @@ class Builder {
 
   Pipeline build() {
     instantiate();
+    const auto before_graph = errors_.size();
     order_graph();
-    if (errors_.empty()) check_flow();
+    // Field checks need every node and an acyclic graph; they still run after parameter
+    // errors, so one pass reports as much as it can.
+    const bool all_nodes = std::all_of(pipeline_.nodes.begin(), pipeline_.nodes.end(),
+                                       [](auto& n) { return n.node != nullptr; });
+    if (all_nodes && errors_.size() == before_graph) check_flow();
     if (!errors_.empty()) throw ValidationFailed(errors_);
     return std::move(pipeline_);
   }
 
  private:
-  Diagnostic diag(const PipelineNode& n, Location where, std::string message, std::string param = {}) {
-    return {std::move(where), n.spec.id, n.spec.type, n.type.plugin ? n.type.plugin->name : "",
+  Diagnostic diag(const PipelineNode& n, Location where, std::string message,
+                  std::string param = {}) {
+    return {std::move(where), n.spec.id,
+            n.spec.type,      n.type.plugin ? n.type.plugin->name : "",
             std::move(param), std::move(message)};
   }
 
@@ -64,10 +72,12 @@ class Builder {
       if (const auto* t = plugins_.find(spec.type)) {
         n.type = *t;
       } else {
-        std::string message = "unknown node type '" + spec.type + "'" + suggestion(spec.type, plugins_.type_names());
+        std::string message =
+            "unknown node type '" + spec.type + "'" + suggestion(spec.type, plugins_.type_names());
         if (!plugins_.failures().empty()) {
           message += "; plugins that failed to load:";
-          for (const auto& f : plugins_.failures()) message += "\n    " + f.path.string() + ": " + f.reason;
+          for (const auto& f : plugins_.failures())
+            message += "\n    " + f.path.string() + ": " + f.reason;
         } else {
           message += "; `raserflow nodes` lists the types available";
         }
@@ -78,18 +88,26 @@ class Builder {
       try {
         n.node = n.type.type->make();
       } catch (const std::exception& e) {
-        throw SetupFailed(format(diag(n, spec.where, std::string("constructor failed: ") + e.what())));
+        throw SetupFailed(
+            format(diag(n, spec.where, std::string("constructor failed: ") + e.what())));
       }
       detail::NodeAccess::bind(*n.node, spec.id, pipeline_.spec.seed, pipeline_.output_dir);
+      rejected_ = false;
       set_params(n);
       try {
         n.node->configure();
       } catch (const ParamError& e) {
         auto it = n.spec.params.find(e.param());
-        errors_.push_back(diag(n, it != n.spec.params.end() ? it->second.where : spec.type_where, e.what(), e.param()));
+        errors_.push_back(diag(n, it != n.spec.params.end() ? it->second.where : spec.type_where,
+                               e.what(), e.param()));
+        rejected_ = true;
       } catch (const std::exception& e) {
         errors_.push_back(diag(n, spec.type_where, e.what()));
+        rejected_ = true;
       }
+      // Fields declared from parameters may be missing when those were rejected: such a node's
+      // reads and what flows out of it are not checked, to avoid errors that are only echoes.
+      if (rejected_) unsure_.insert(spec.id);
       apply_renames(n, n.spec.inputs, detail::NodeAccess::reads(*n.node), "inputs", "reads");
       apply_renames(n, n.spec.outputs, detail::NodeAccess::writes(*n.node), "outputs", "writes");
       pipeline_.nodes.push_back(std::move(n));
@@ -105,8 +123,9 @@ class Builder {
       if (it == n.node->params().end()) {
         std::string known;
         for (const auto& k : names) known += (known.empty() ? "" : ", ") + k;
-        errors_.push_back(diag(n, entry.where, "unknown parameter" + suggestion(name, names) +
-                                                   "; " + n.spec.type + " has: " + (known.empty() ? "none" : known),
+        errors_.push_back(diag(n, entry.where,
+                               "unknown parameter" + suggestion(name, names) + "; " + n.spec.type +
+                                   " has: " + (known.empty() ? "none" : known),
                                name));
         continue;
       }
@@ -122,16 +141,20 @@ class Builder {
         p.assign(value);
       } catch (const std::exception& e) {
         errors_.push_back(diag(n, entry.where, e.what(), name));
+        rejected_ = true;
         continue;
       }
       if (p.info().path == PathKind::input && !std::filesystem::exists(value.get<std::string>()))
-        errors_.push_back(diag(n, entry.where, "file not found: " + value.get<std::string>(), name));
+        errors_.push_back(
+            diag(n, entry.where, "file not found: " + value.get<std::string>(), name));
     }
     for (auto* p : n.node->params()) {
       if (!p->has_default() && !p->is_set())
-        errors_.push_back(diag(n, n.spec.where, "required parameter is missing" +
-                                                    (p->info().doc.empty() ? std::string() : " (" + std::string(p->info().doc) + ")"),
-                               p->name()));
+        errors_.push_back(diag(
+            n, n.spec.where,
+            "required parameter is missing" +
+                (p->info().doc.empty() ? std::string() : " (" + std::string(p->info().doc) + ")"),
+            p->name()));
       else if (p->info().path == PathKind::output && !p->is_set() && p->has_default()) {
         // Defaults of output paths resolve inside the output folder too.
         auto v = p->value_json();
@@ -142,17 +165,20 @@ class Builder {
   }
 
   void apply_renames(PipelineNode& n, const std::map<std::string, Rename>& renames,
-                     std::vector<FieldSpec>& fields, const std::string& key, const std::string& verb) {
+                     std::vector<FieldSpec>& fields, const std::string& key,
+                     const std::string& verb) {
     std::vector<std::string> declared;
     for (const auto& f : fields) declared.push_back(f.declared);
     for (const auto& [from, rename] : renames) {
-      auto it = std::find_if(fields.begin(), fields.end(), [&](auto& f) { return f.declared == from; });
+      auto it =
+          std::find_if(fields.begin(), fields.end(), [&](auto& f) { return f.declared == from; });
       if (it == fields.end()) {
         std::string known;
         for (const auto& k : declared) known += (known.empty() ? "" : ", ") + k;
-        errors_.push_back(diag(n, rename.where, "'" + key + "' renames field '" + from + "', which this node never " +
-                                                    verb + suggestion(from, declared) + "; it " + verb + ": " +
-                                                    (known.empty() ? "nothing" : known)));
+        errors_.push_back(diag(n, rename.where,
+                               "'" + key + "' renames field '" + from +
+                                   "', which this node never " + verb + suggestion(from, declared) +
+                                   "; it " + verb + ": " + (known.empty() ? "nothing" : known)));
         continue;
       }
       it->actual = rename.actual;
@@ -173,8 +199,9 @@ class Builder {
     if (nodes.size() > 1)
       for (std::size_t i = 0; i < nodes.size(); ++i)
         if (!connected[i])
-          errors_.push_back(diag(nodes[i], nodes[i].spec.where,
-                                 "node is not connected: add it to an edge like \"" + nodes[i].spec.id + " -> ...\""));
+          errors_.push_back(diag(
+              nodes[i], nodes[i].spec.where,
+              "node is not connected: add it to an edge like \"" + nodes[i].spec.id + " -> ...\""));
 
     std::vector<std::size_t> parent(nodes.size()), cycle;
     CycleFinder finder;
@@ -187,7 +214,8 @@ class Builder {
       path += nodes[cycle.front()].spec.id;
       Location where = nodes[cycle.front()].spec.where;
       for (const auto& e : pipeline_.spec.edges)
-        if (e.from == nodes[cycle.back()].spec.id && e.to == nodes[cycle.front()].spec.id) where = e.where;
+        if (e.from == nodes[cycle.back()].spec.id && e.to == nodes[cycle.front()].spec.id)
+          where = e.where;
       errors_.push_back({where, {}, {}, {}, {}, "the edges form a cycle: " + path});
       return;
     }
@@ -237,38 +265,50 @@ class Builder {
   void check_flow() {
     auto& nodes = pipeline_.nodes;
     std::vector<Flow> out(nodes.size());
+    std::vector<bool> unsure(nodes.size(), false);
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       auto& n = nodes[i];
+      unsure[i] = unsure_.count(n.spec.id) > 0;
+      for (auto u : n.inputs) unsure[i] = unsure[i] || unsure[u];
       Flow in;
       for (auto u : n.inputs) {
         for (const auto& [name, f] : out[u]) {
           auto [it, fresh] = in.emplace(name, f);
           if (!fresh && it->second.producer != f.producer)
-            errors_.push_back(diag(n, n.spec.where, "field '" + name + "' arrives from two branches (written by '" +
-                                                        it->second.producer + "' and by '" + f.producer +
-                                                        "'); rename one with 'outputs:'"));
+            errors_.push_back(diag(n, n.spec.where,
+                                   "field '" + name + "' arrives from two branches (written by '" +
+                                       it->second.producer + "' and by '" + f.producer +
+                                       "'); rename one with 'outputs:'"));
         }
       }
       std::vector<std::string> available;
       for (const auto& [name, f] : in) available.push_back(name);
       for (const auto& r : n.node->reads()) {
         auto where = n.spec.type_where;
-        if (auto it = n.spec.params.find(r.param); it != n.spec.params.end()) where = it->second.where;
-        if (auto it = n.spec.inputs.find(r.declared); it != n.spec.inputs.end()) where = it->second.where;
+        if (auto it = n.spec.params.find(r.param); it != n.spec.params.end())
+          where = it->second.where;
+        if (auto it = n.spec.inputs.find(r.declared); it != n.spec.inputs.end())
+          where = it->second.where;
         auto it = in.find(r.actual);
         if (it == in.end()) {
-          if (r.optional) continue;
+          if (r.optional || unsure[i]) continue;
           std::string list;
           for (const auto& a : available) list += (list.empty() ? "" : ", ") + a;
-          errors_.push_back(diag(n, where, "reads field '" + r.actual + "' (" + describe_type(r) +
-                                               ") but no upstream node writes it" + suggestion(r.actual, available) +
-                                               "; upstream fields: " + (list.empty() ? "none" : list)));
+          const std::string because = r.param.empty()
+                                          ? std::string()
+                                          : " (a read that parameter '" + r.param + "' asks for)";
+          errors_.push_back(diag(n, where,
+                                 "reads field '" + r.actual + "' (" + describe_type(r) + ")" +
+                                     because + " but no upstream node writes it" +
+                                     suggestion(r.actual, available) +
+                                     "; upstream fields: " + (list.empty() ? "none" : list)));
           continue;
         }
         if (!compatible(r, it->second.spec))
-          errors_.push_back(diag(n, where, "reads field '" + r.actual + "' as " + describe_type(r) + " but '" +
-                                               it->second.producer + "' writes it as " +
-                                               describe_type(it->second.spec)));
+          errors_.push_back(diag(n, where,
+                                 "reads field '" + r.actual + "' as " + describe_type(r) +
+                                     " but '" + it->second.producer + "' writes it as " +
+                                     describe_type(it->second.spec)));
       }
       Flow& result = out[i];
       if (const auto& keep = n.node->passes()) {
@@ -282,6 +322,8 @@ class Builder {
   }
 
   const PluginRegistry& plugins_;
+  std::set<std::string> unsure_;  // nodes whose declarations may be incomplete
+  bool rejected_ = false;         // a value of the node being built was rejected
   Pipeline pipeline_;
   std::vector<Diagnostic> errors_;
 };

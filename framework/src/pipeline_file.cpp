@@ -9,8 +9,8 @@
 namespace raserflow {
 namespace {
 
-const std::vector<std::string> kTopKeys{"name", "description", "items", "seed", "include",
-                                        "vars", "nodes", "edges"};
+const std::vector<std::string> kTopKeys{"name",    "description", "items", "seed",
+                                        "include", "vars",        "nodes", "edges"};
 const std::vector<std::string> kNodeKeys{"type", "params", "inputs", "outputs", "description"};
 
 class Reader {
@@ -73,8 +73,10 @@ class Reader {
       for (auto kv : root) {
         auto key = kv.first.as<std::string>();
         if (std::find(kTopKeys.begin(), kTopKeys.end(), key) == kTopKeys.end())
-          error(at(kv.first), "unknown key '" + key + "'" + suggestion(key, kTopKeys) +
-                                  "; a pipeline has: name, description, items, seed, include, vars, nodes, edges");
+          error(
+              at(kv.first),
+              "unknown key '" + key + "'" + suggestion(key, kTopKeys) +
+                  "; a pipeline has: name, description, items, seed, include, vars, nodes, edges");
       }
       // Vars before includes: the first definition wins, so an including file's vars
       // override those of the files it includes.
@@ -83,7 +85,8 @@ class Reader {
       if (top) {
         if (auto name = root["name"]) spec_.name = scalar_text(name);
         if (auto items = root["items"]) spec_.items = read_count(items, "items", 1);
-        if (auto seed = root["seed"]) spec_.seed = static_cast<std::uint64_t>(read_count(seed, "seed", 0));
+        if (auto seed = root["seed"])
+          spec_.seed = static_cast<std::uint64_t>(read_count(seed, "seed", 0));
       }
       if (auto nodes = root["nodes"]) read_nodes(nodes, dir);
       if (auto edges = root["edges"]) read_edges(edges);
@@ -149,8 +152,10 @@ class Reader {
     if (text == "false" || text == "False") return false;
     if (text == ".inf" || text == ".Inf" || text == "+.inf" || text == "inf")
       return std::numeric_limits<double>::infinity();
-    if (text == "-.inf" || text == "-.Inf" || text == "-inf") return -std::numeric_limits<double>::infinity();
-    if (text == ".nan" || text == ".NaN" || text == "nan") return std::numeric_limits<double>::quiet_NaN();
+    if (text == "-.inf" || text == "-.Inf" || text == "-inf")
+      return -std::numeric_limits<double>::infinity();
+    if (text == ".nan" || text == ".NaN" || text == "nan")
+      return std::numeric_limits<double>::quiet_NaN();
     const char* first = text.data() + (text[0] == '+' ? 1 : 0);
     const char* last = text.data() + text.size();
     std::int64_t i = 0;
@@ -215,30 +220,35 @@ class Reader {
       node.id = kv.first.as<std::string>();
       node.where = at(kv.first);
       if (!std::regex_match(node.id, id_form)) {
-        error(node.where, "node id '" + node.id + "' must be letters, digits and '_', not starting with a digit");
+        error(node.where, "node id '" + node.id +
+                              "' must be letters, digits and '_', not starting with a digit");
         continue;
       }
       if (const auto* previous = spec_.node(node.id)) {
-        error(node.where, "node '" + node.id + "' is defined twice (first at " + previous->where.file + ":" +
-                              std::to_string(previous->where.line) + ")");
+        error(node.where, "node '" + node.id + "' is defined twice (first at " +
+                              previous->where.file + ":" + std::to_string(previous->where.line) +
+                              ")");
         continue;
       }
       const auto& body = kv.second;
       if (!body.IsMap()) {
-        node_error(at(body), node.id, "a node is a map with 'type:' and optional 'params:', 'inputs:', 'outputs:'");
+        node_error(at(body), node.id,
+                   "a node is a map with 'type:' and optional 'params:', 'inputs:', 'outputs:'");
         continue;
       }
       for (auto field : body) {
         auto key = field.first.as<std::string>();
         if (std::find(kNodeKeys.begin(), kNodeKeys.end(), key) == kNodeKeys.end())
-          node_error(at(field.first), node.id, "unknown key '" + key + "'" + suggestion(key, kNodeKeys) +
-                                                   "; a node has: type, params, inputs, outputs, description");
+          node_error(at(field.first), node.id,
+                     "unknown key '" + key + "'" + suggestion(key, kNodeKeys) +
+                         "; a node has: type, params, inputs, outputs, description");
       }
       if (auto type = body["type"]) {
         node.type = scalar_text(type);
         node.type_where = at(type);
       } else {
-        node_error(node.where, node.id, "missing 'type:' (see `raserflow nodes` for the types available)");
+        node_error(node.where, node.id,
+                   "missing 'type:' (see `raserflow nodes` for the types available)");
         node.type_where = node.where;
       }
       if (auto params = body["params"]) {
@@ -286,18 +296,21 @@ class Reader {
       std::size_t start = 0;
       while (true) {
         auto arrow = text.find("->", start);
-        auto part = text.substr(start, arrow == std::string::npos ? std::string::npos : arrow - start);
+        auto part =
+            text.substr(start, arrow == std::string::npos ? std::string::npos : arrow - start);
         part.erase(0, part.find_first_not_of(" \t"));
         part.erase(part.find_last_not_of(" \t") + 1);
         ids.push_back(part);
         if (arrow == std::string::npos) break;
         start = arrow + 2;
       }
-      if (ids.size() < 2 || std::any_of(ids.begin(), ids.end(), [](auto& s) { return s.empty(); })) {
+      if (ids.size() < 2 ||
+          std::any_of(ids.begin(), ids.end(), [](auto& s) { return s.empty(); })) {
         error(at(e), "malformed edge '" + text + "': write a chain like \"a -> b -> c\"");
         continue;
       }
-      for (std::size_t i = 0; i + 1 < ids.size(); ++i) spec_.edges.push_back({ids[i], ids[i + 1], at(e)});
+      for (std::size_t i = 0; i + 1 < ids.size(); ++i)
+        spec_.edges.push_back({ids[i], ids[i + 1], at(e)});
     }
   }
 
@@ -307,7 +320,8 @@ class Reader {
     std::set<std::pair<std::string, std::string>> seen;
     for (const auto& e : spec_.edges) {
       for (const auto* id : {&e.from, &e.to})
-        if (!spec_.node(*id)) error(e.where, "edge names unknown node '" + *id + "'" + suggestion(*id, ids));
+        if (!spec_.node(*id))
+          error(e.where, "edge names unknown node '" + *id + "'" + suggestion(*id, ids));
       if (e.from == e.to) error(e.where, "edge from node '" + e.from + "' to itself");
       if (!seen.insert({e.from, e.to}).second)
         error(e.where, "edge '" + e.from + " -> " + e.to + "' is listed twice");
@@ -328,9 +342,9 @@ class Reader {
       nlohmann::json value;
       try {
         auto parsed = YAML::Load(o.substr(eq + 1));
-        value = parsed.IsScalar() || parsed.IsNull() ? scalar_json(parsed.IsNull() ? "" : parsed.Scalar(),
-                                                                    parsed.Tag() == "!")
-                                                     : to_json(parsed);
+        value = parsed.IsScalar() || parsed.IsNull()
+                    ? scalar_json(parsed.IsNull() ? "" : parsed.Scalar(), parsed.Tag() == "!")
+                    : to_json(parsed);
       } catch (const YAML::Exception& e) {
         error(where, std::string("cannot parse the value: ") + e.what());
         continue;
@@ -353,7 +367,8 @@ class Reader {
         continue;
       }
       const auto id = key.substr(0, dot);
-      auto it = std::find_if(spec_.nodes.begin(), spec_.nodes.end(), [&](auto& n) { return n.id == id; });
+      auto it =
+          std::find_if(spec_.nodes.begin(), spec_.nodes.end(), [&](auto& n) { return n.id == id; });
       if (it == spec_.nodes.end()) {
         error(where, "no node '" + id + "' in the pipeline" + suggestion(id, ids));
         continue;
@@ -377,7 +392,8 @@ const NodeSpec* PipelineSpec::node(const std::string& id) const {
   return nullptr;
 }
 
-PipelineSpec read_pipeline(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+PipelineSpec read_pipeline(const std::filesystem::path& file,
+                           const std::vector<std::string>& overrides) {
   return Reader(overrides).read(file);
 }
 

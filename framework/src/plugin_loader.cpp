@@ -66,7 +66,8 @@ void PluginRegistry::load_file(const std::filesystem::path& file) {
 
   boost::dll::shared_library library;
   try {
-    library.load(canonical.string(), boost::dll::load_mode::rtld_lazy | boost::dll::load_mode::rtld_local);
+    library.load(canonical.string(),
+                 boost::dll::load_mode::rtld_lazy | boost::dll::load_mode::rtld_local);
   } catch (const std::exception& e) {
     failures_.push_back({canonical, std::string("cannot load library: ") + e.what()});
     return;
@@ -80,9 +81,10 @@ void PluginRegistry::load_file(const std::filesystem::path& file) {
   // Only plain C fields are read until the ABI is known to match.
   if (manifest.abi_version != RASERFLOW_ABI_VERSION ||
       manifest.manifest_size != sizeof(raserflow_plugin_manifest)) {
-    failures_.push_back({canonical, "ABI mismatch: plugin built for raserflow ABI " +
-                                        std::to_string(manifest.abi_version) + ", this raserflow has ABI " +
-                                        std::to_string(RASERFLOW_ABI_VERSION) + "; rebuild the plugin"});
+    failures_.push_back(
+        {canonical, "ABI mismatch: plugin built for raserflow ABI " +
+                        std::to_string(manifest.abi_version) + ", this raserflow has ABI " +
+                        std::to_string(RASERFLOW_ABI_VERSION) + "; rebuild the plugin"});
     return;
   }
   if (!manifest.compiler_abi || std::strcmp(manifest.compiler_abi, RASERFLOW_COMPILER_ABI) != 0) {

@@ -9,14 +9,16 @@ const Field* Sample::find(std::string_view name) const {
 
 const Array& Sample::array(std::string_view name) const {
   const Field* f = find(name);
-  if (!f) throw Error("field '" + std::string(name) + "' is missing from item " + std::to_string(index_));
+  if (!f)
+    throw Error("field '" + std::string(name) + "' is missing from item " + std::to_string(index_));
   if (const auto* a = std::get_if<Array>(f)) return *a;
   throw Error("field '" + std::string(name) + "' is text, not an array");
 }
 
 const std::string& Sample::text(std::string_view name) const {
   const Field* f = find(name);
-  if (!f) throw Error("field '" + std::string(name) + "' is missing from item " + std::to_string(index_));
+  if (!f)
+    throw Error("field '" + std::string(name) + "' is missing from item " + std::to_string(index_));
   if (const auto* t = std::get_if<std::string>(f)) return *t;
   throw Error("field '" + std::string(name) + "' is an array, not text");
 }

@@ -11,13 +11,17 @@ using raserflow::Param;
 
 struct Checksum final : raserflow::Node {
   static constexpr auto type = "core.checksum";
-  static constexpr auto doc = "writes '<item> <crc64>' per item, in item order, over the chosen fields";
+  static constexpr auto doc =
+      "writes '<item> <crc64>' per item, in item order, over the chosen fields";
   static constexpr auto execution = raserflow::Execution::ordered;
 
-  Param<std::string> path{this, "path", "checksums.txt",
+  Param<std::string> path{this,
+                          "path",
+                          "checksums.txt",
                           {.doc = "output text file, relative to the run's output folder",
                            .path = raserflow::PathKind::output}};
-  Param<std::vector<std::string>> fields{this, "fields", std::vector<std::string>{}, {.doc = "fields to hash; empty: every field"}};
+  Param<std::vector<std::string>> fields{
+      this, "fields", std::vector<std::string>{}, {.doc = "fields to hash; empty: every field"}};
 
   void configure() override {
     for (const auto& f : *fields) read_field({.declared = f, .param = "fields"});

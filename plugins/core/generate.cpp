@@ -11,32 +11,49 @@ using raserflow::Param;
 
 struct Generate final : raserflow::Node {
   static constexpr auto type = "core.generate";
-  static constexpr auto doc = "a field of a given shape and dtype: constant, or random from the item's stream";
+  static constexpr auto doc =
+      "a field of a given shape and dtype: constant, or random from the item's stream";
 
-  Param<std::vector<std::int64_t>> shape{this, "shape", {4}, {.doc = "dimensions, row-major; [] for a scalar", .min = 0}};
-  Param<std::string> dtype{this, "dtype", "float64",
-                           {.doc = "element type",
-                            .choices = {"uint8", "int32", "int64", "float32", "float64", "complex64", "complex128"}}};
+  Param<std::vector<std::int64_t>> shape{
+      this, "shape", {4}, {.doc = "dimensions, row-major; [] for a scalar", .min = 0}};
+  Param<std::string> dtype{
+      this,
+      "dtype",
+      "float64",
+      {.doc = "element type",
+       .choices = {"uint8", "int32", "int64", "float32", "float64", "complex64", "complex128"}}};
   Param<double> fill{this, "fill", 0.0, {.doc = "value of every element when random is none"}};
-  Param<std::string> random{this, "random", "none",
-                            {.doc = "distribution: none (constant fill), uniform on [0, 1), normal N(0, 1)",
-                             .choices = {"none", "uniform", "normal"}}};
+  Param<std::string> random{
+      this,
+      "random",
+      "none",
+      {.doc = "distribution: none (constant fill), uniform on [0, 1), normal N(0, 1)",
+       .choices = {"none", "uniform", "normal"}}};
 
   void configure() override {
-    write_field({.declared = "data", .dtype = raserflow::parse_dtype(*dtype),
-                 .rank = static_cast<int>(shape->size()), .doc = "shape from 'shape'"});
+    write_field({.declared = "data",
+                 .dtype = raserflow::parse_dtype(*dtype),
+                 .rank = static_cast<int>(shape->size()),
+                 .doc = "shape from 'shape'"});
   }
 
   void process(raserflow::Sample& s) override {
     const auto t = *raserflow::parse_dtype(*dtype);
     switch (t) {
-      case DType::uint8: return put<std::uint8_t>(s);
-      case DType::int32: return put<std::int32_t>(s);
-      case DType::int64: return put<std::int64_t>(s);
-      case DType::float32: return put<float>(s);
-      case DType::float64: return put<double>(s);
-      case DType::complex64: return put<std::complex<float>>(s);
-      case DType::complex128: return put<std::complex<double>>(s);
+      case DType::uint8:
+        return put<std::uint8_t>(s);
+      case DType::int32:
+        return put<std::int32_t>(s);
+      case DType::int64:
+        return put<std::int64_t>(s);
+      case DType::float32:
+        return put<float>(s);
+      case DType::float64:
+        return put<double>(s);
+      case DType::complex64:
+        return put<std::complex<float>>(s);
+      case DType::complex128:
+        return put<std::complex<double>>(s);
     }
   }
 
@@ -54,13 +71,14 @@ struct Generate final : raserflow::Node {
       for (auto& x : v) {
         if constexpr (requires { x.imag(); }) {
           const auto re = draw();
-          x = T(static_cast<typename T::value_type>(re), static_cast<typename T::value_type>(draw()));
+          x = T(static_cast<typename T::value_type>(re),
+                static_cast<typename T::value_type>(draw()));
         } else {
           x = static_cast<T>(draw());
         }
       }
     }
-    s.set(writes().front().actual, std::move(a));
+    put_field(s, "data", std::move(a));
   }
 };
 RASERFLOW_NODE(Generate);

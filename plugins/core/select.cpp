@@ -5,10 +5,11 @@ namespace {
 
 struct Select final : raserflow::Node {
   static constexpr auto type = "core.select";
-  static constexpr auto doc = "pass only the listed fields downstream; every other field is dropped";
+  static constexpr auto doc =
+      "pass only the listed fields downstream; every other field is dropped";
 
-  raserflow::Param<std::vector<std::string>> fields{this, "fields", raserflow::required,
-                                                    {.doc = "names of the fields to keep"}};
+  raserflow::Param<std::vector<std::string>> fields{
+      this, "fields", raserflow::required, {.doc = "names of the fields to keep"}};
 
   void configure() override {
     if (fields->empty()) throw raserflow::ParamError("fields", "list at least one field to keep");

@@ -40,7 +40,8 @@ void accumulate(const Array& a, Stats& st) {
 struct Summary final : raserflow::Node {
   static constexpr auto type = "core.summary";
   static constexpr auto doc =
-      "prints each field's dtype, shape and min/mean/max (|z| for complex) over all items at the end";
+      "prints each field's dtype, shape and min/mean/max (|z| for complex) over all items at the "
+      "end";
   static constexpr auto execution = raserflow::Execution::serial;
 
   void process(raserflow::Sample& s) override {
@@ -52,13 +53,27 @@ struct Summary final : raserflow::Node {
         const auto shape = raserflow::shape_string(a->shape());
         st.shape = st.shape.empty() || st.shape == shape ? shape : "varies";
         switch (a->dtype()) {
-          case DType::uint8: accumulate<std::uint8_t>(*a, st); break;
-          case DType::int32: accumulate<std::int32_t>(*a, st); break;
-          case DType::int64: accumulate<std::int64_t>(*a, st); break;
-          case DType::float32: accumulate<float>(*a, st); break;
-          case DType::float64: accumulate<double>(*a, st); break;
-          case DType::complex64: accumulate<std::complex<float>>(*a, st); break;
-          case DType::complex128: accumulate<std::complex<double>>(*a, st); break;
+          case DType::uint8:
+            accumulate<std::uint8_t>(*a, st);
+            break;
+          case DType::int32:
+            accumulate<std::int32_t>(*a, st);
+            break;
+          case DType::int64:
+            accumulate<std::int64_t>(*a, st);
+            break;
+          case DType::float32:
+            accumulate<float>(*a, st);
+            break;
+          case DType::float64:
+            accumulate<double>(*a, st);
+            break;
+          case DType::complex64:
+            accumulate<std::complex<float>>(*a, st);
+            break;
+          case DType::complex128:
+            accumulate<std::complex<double>>(*a, st);
+            break;
         }
       } else {
         st.type = "text";
@@ -67,15 +82,17 @@ struct Summary final : raserflow::Node {
   }
 
   void finish() override {
-    std::printf("%-24s %-10s %-16s %8s %12s %12s %12s\n", "field", "dtype", "shape", "items", "min", "mean", "max");
+    std::printf("%-24s %-10s %-16s %8s %12s %12s %12s\n", "field", "dtype", "shape", "items", "min",
+                "mean", "max");
     for (const auto& [name, st] : stats_) {
       if (st.count == 0) {
         std::printf("%-24s %-10s %-16s %8lld\n", name.c_str(), st.type.c_str(), st.shape.c_str(),
                     static_cast<long long>(st.items));
         continue;
       }
-      std::printf("%-24s %-10s %-16s %8lld %12.5g %12.5g %12.5g\n", name.c_str(), st.type.c_str(), st.shape.c_str(),
-                  static_cast<long long>(st.items), st.min, st.sum / static_cast<double>(st.count), st.max);
+      std::printf("%-24s %-10s %-16s %8lld %12.5g %12.5g %12.5g\n", name.c_str(), st.type.c_str(),
+                  st.shape.c_str(), static_cast<long long>(st.items), st.min,
+                  st.sum / static_cast<double>(st.count), st.max);
     }
     std::fflush(stdout);
   }

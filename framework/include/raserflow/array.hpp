@@ -41,8 +41,7 @@ class RASERFLOW_API Array {
   static Array scalar(T value) {
     return from<T>({}, std::vector<T>{value});
   }
-  static Array adopt(DType dtype, Shape shape, std::shared_ptr<const void> owner,
-                     const void* data);
+  static Array adopt(DType dtype, Shape shape, std::shared_ptr<const void> owner, const void* data);
 
   bool empty() const { return data_ == nullptr; }
   DType dtype() const { return dtype_; }

@@ -18,12 +18,12 @@ inline constexpr int any_rank = -1;
 struct FieldSpec {
   std::string declared;
   std::string actual;
-  bool text = false;              // a string field instead of an array
-  std::optional<DType> dtype;     // nullopt: any dtype
-  int rank = any_rank;            // any_rank: any rank
-  std::string doc;                // shape and unit, e.g. "[angles x bins], a.u."
-  bool optional = false;          // reads only: absent upstream is allowed
-  std::string param;              // the parameter that named this field, if any (for errors)
+  bool text = false;           // a string field instead of an array
+  std::optional<DType> dtype;  // nullopt: any dtype
+  int rank = any_rank;         // any_rank: any rank
+  std::string doc;             // shape and unit, e.g. "[angles x bins], a.u."
+  bool optional = false;       // reads only: absent upstream is allowed
+  std::string param;           // the parameter that named this field, if any (for errors)
 };
 
 RASERFLOW_API std::string describe_type(const FieldSpec& f);  // "float64[2]", "text", "any"
@@ -59,9 +59,7 @@ class Reads {
   const std::string& name() const { return detail::read_spec(owner_, slot_).actual; }
   bool in(const Sample& s) const { return s.has(name()); }
   const Array& array(const Sample& s) const { return s.array(name()); }
-  std::span<const T> values(const Sample& s) const
-    requires(!std::is_void_v<T>)
-  {
+  std::span<const T> values(const Sample& s) const requires(!std::is_void_v<T>) {
     return s.array(name()).template values<T>();
   }
 
@@ -108,8 +106,8 @@ class WritesText {
  public:
   WritesText(Node* owner, std::string name, FieldInfo info = {})
       : owner_(owner),
-        slot_(detail::declare_write(owner, {name, name, true, std::nullopt, any_rank,
-                                            std::string(info.doc), false})) {}
+        slot_(detail::declare_write(
+            owner, {name, name, true, std::nullopt, any_rank, std::string(info.doc), false})) {}
   const std::string& name() const { return detail::write_spec(owner_, slot_).actual; }
   void put(Sample& s, std::string text) const { s.set(name(), std::move(text)); }
 

@@ -68,6 +68,9 @@ class RASERFLOW_API Node {
   // Declarations for fields named by parameters (call from configure()).
   void read_field(FieldSpec spec);
   void write_field(FieldSpec spec);
+  // Writes a field declared with write_field(), by its declared name, checking dtype and rank
+  // the way Writes<T>::put does; the pipeline's rename decides the name it gets.
+  void put_field(Sample& sample, std::string_view declared, Field value) const;
   // Pass only these received fields downstream (plus the node's own writes).
   void pass_only(std::vector<std::string> names) { passes_ = std::move(names); }
   // The folder relative output paths resolve into (the run's --out).

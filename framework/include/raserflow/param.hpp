@@ -97,7 +97,8 @@ struct param_codec<std::vector<E>> {
   static constexpr std::string_view type = "array";
   static constexpr std::string_view item_type = param_codec<E>::type;
   static std::vector<E> decode(const nlohmann::json& j) {
-    if (!j.is_array()) throw Error(std::string("expected a list of ") + std::string(item_type) + "s");
+    if (!j.is_array())
+      throw Error(std::string("expected a list of ") + std::string(item_type) + "s");
     std::vector<E> out;
     for (const auto& e : j) out.push_back(param_codec<E>::decode(e));
     return out;
@@ -112,7 +113,8 @@ template <class T>
 class Param final : public ParamBase {
  public:
   Param(Node* owner, std::string name, T default_value, ParamInfo info = {})
-      : ParamBase(owner, std::move(name), std::move(info), true), value_(std::move(default_value)) {}
+      : ParamBase(owner, std::move(name), std::move(info), true),
+        value_(std::move(default_value)) {}
   Param(Node* owner, std::string name, Required, ParamInfo info = {})
       : ParamBase(owner, std::move(name), std::move(info), false), value_() {}
 
@@ -138,11 +140,13 @@ class Param final : public ParamBase {
  protected:
   void assign_value(const nlohmann::json& j) override {
     T v = detail::param_codec<T>::decode(j);
-    if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) check_range(static_cast<double>(v));
+    if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>)
+      check_range(static_cast<double>(v));
     if constexpr (std::is_same_v<T, std::string>) check_choice(v);
     if constexpr (requires { detail::param_codec<T>::item_type; }) {
       for (const auto& e : v) {
-        if constexpr (std::is_arithmetic_v<typename T::value_type>) check_range(static_cast<double>(e));
+        if constexpr (std::is_arithmetic_v<typename T::value_type>)
+          check_range(static_cast<double>(e));
         if constexpr (std::is_same_v<typename T::value_type, std::string>) check_choice(e);
       }
     }

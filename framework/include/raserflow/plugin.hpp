@@ -23,7 +23,7 @@ extern "C" struct raserflow_plugin_manifest {
 
 #define RASERFLOW_STRINGIFY_(x) #x
 #define RASERFLOW_STRINGIFY(x) RASERFLOW_STRINGIFY_(x)
-#define RASERFLOW_COMPILER_ABI                                              \
+#define RASERFLOW_COMPILER_ABI                                                         \
   "gcc-abi-" RASERFLOW_STRINGIFY(__GXX_ABI_VERSION) "/cxx11-abi-" RASERFLOW_STRINGIFY( \
       _GLIBCXX_USE_CXX11_ABI)
 
@@ -55,12 +55,17 @@ bool register_node() {
 }  // namespace raserflow
 
 // One line per node type, after its class: RASERFLOW_NODE(Fbp);
-#define RASERFLOW_NODE(T) \
-  [[maybe_unused]] static const bool raserflow_registered_##T = ::raserflow::detail::register_node<T>()
+#define RASERFLOW_NODE(T)                                       \
+  [[maybe_unused]] static const bool raserflow_registered_##T = \
+      ::raserflow::detail::register_node<T>()
 
 // Once per plugin library: RASERFLOW_PLUGIN("radon", "1.0.0");
-#define RASERFLOW_PLUGIN(name, version)                                                   \
-  extern "C" __attribute__((visibility("default")))                                      \
-  const raserflow_plugin_manifest raserflow_plugin_manifest_v1 = {                       \
-      RASERFLOW_ABI_VERSION, sizeof(raserflow_plugin_manifest), RASERFLOW_COMPILER_ABI,   \
-      name, version, [] { return static_cast<const void*>(&::raserflow::detail::plugin_node_types()); }}
+#define RASERFLOW_PLUGIN(name, version)                            \
+  extern "C" __attribute__((visibility("default")))                \
+  const raserflow_plugin_manifest raserflow_plugin_manifest_v1 = { \
+      RASERFLOW_ABI_VERSION,                                       \
+      sizeof(raserflow_plugin_manifest),                           \
+      RASERFLOW_COMPILER_ABI,                                      \
+      name,                                                        \
+      version,                                                     \
+      [] { return static_cast<const void*>(&::raserflow::detail::plugin_node_types()); }}

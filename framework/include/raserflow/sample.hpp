@@ -34,7 +34,9 @@ class RASERFLOW_API Sample {
   const std::string& text(std::string_view name) const;
   double scalar(std::string_view name) const { return array(name).as_double(); }
 
-  void set(std::string name, Field value) { fields_.insert_or_assign(std::move(name), std::move(value)); }
+  void set(std::string name, Field value) {
+    fields_.insert_or_assign(std::move(name), std::move(value));
+  }
   void erase(std::string_view name);
   const Fields& fields() const { return fields_; }
 
