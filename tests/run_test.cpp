@@ -133,6 +133,27 @@ TEST(Run, IncludesAndVarsResolve) {
   EXPECT_EQ(checksums(dir / "checksums.txt").size(), 4u);
 }
 
+TEST(Run, IncludedPipelineSuppliesItemsAndSeedUnlessTheIncluderDoes) {
+  auto dir = t::scratch_dir("include-settings");
+  t::write_pipeline(dir, "base.yaml", R"(items: 3
+seed: 9
+nodes:
+  gen: {type: core.generate}
+  sink: {type: core.discard}
+edges: [gen -> sink]
+)");
+  auto plain = t::write_pipeline(dir, "plain.yaml", "include: [base.yaml]\n");
+  auto own = t::write_pipeline(dir, "own.yaml", "include: [base.yaml]\nitems: 2\n");
+  ASSERT_EQ(t::run_cli({"run", plain.string(), "--out", (dir / "a").string()}).status, 0);
+  ASSERT_EQ(t::run_cli({"run", own.string(), "--out", (dir / "b").string()}).status, 0);
+  auto a = nlohmann::json::parse(t::slurp(dir / "a/manifest.json"));
+  auto b = nlohmann::json::parse(t::slurp(dir / "b/manifest.json"));
+  EXPECT_EQ(a["pipeline"]["items"], 3);
+  EXPECT_EQ(a["pipeline"]["seed"], 9);
+  EXPECT_EQ(b["pipeline"]["items"], 2);
+  EXPECT_EQ(b["pipeline"]["seed"], 9);
+}
+
 TEST(Run, FailureCancelsTheRunNamesNodeAndItemAndCommitsNothing) {
   auto dir = t::scratch_dir("fail");
   auto file = t::write_pipeline(dir, "p.yaml", R"(items: 100000

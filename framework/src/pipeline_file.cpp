@@ -21,6 +21,8 @@ class Reader {
     spec_.file = file;
     spec_.name = file.stem().string();
     read_file(file, true);
+    if (spec_.nodes.empty() && errors_.empty())
+      error(top_where_, "the pipeline has no 'nodes:' (neither here nor in the files it includes)");
     check_edges();
     apply_overrides();
     if (!errors_.empty()) throw ValidationFailed(errors_);
@@ -81,16 +83,20 @@ class Reader {
       // Vars before includes: the first definition wins, so an including file's vars
       // override those of the files it includes.
       if (auto vars = root["vars"]) read_vars(vars);
-      if (auto inc = root["include"]) read_includes(inc, dir);
-      if (top) {
-        if (auto name = root["name"]) spec_.name = scalar_text(name);
-        if (auto items = root["items"]) spec_.items = read_count(items, "items", 1);
-        if (auto seed = root["seed"])
-          spec_.seed = static_cast<std::uint64_t>(read_count(seed, "seed", 0));
+      // items and seed likewise: an included pipeline supplies them unless the includer does.
+      if (auto name = root["name"]; name && top) spec_.name = scalar_text(name);
+      if (auto items = root["items"]; items && !items_set_) {
+        spec_.items = read_count(items, "items", 1);
+        items_set_ = true;
       }
+      if (auto seed = root["seed"]; seed && !seed_set_) {
+        spec_.seed = static_cast<std::uint64_t>(read_count(seed, "seed", 0));
+        seed_set_ = true;
+      }
+      if (auto inc = root["include"]) read_includes(inc, dir);
       if (auto nodes = root["nodes"]) read_nodes(nodes, dir);
       if (auto edges = root["edges"]) read_edges(edges);
-      if (top && !root["nodes"]) error(at(root), "the pipeline has no 'nodes:'");
+      if (top) top_where_ = at(root);
     }
     stack_.pop_back();
     file_ = saved_file;
@@ -382,6 +388,9 @@ class Reader {
   std::vector<Diagnostic> errors_;
   std::vector<std::filesystem::path> stack_;
   std::string file_;
+  Location top_where_;
+  bool items_set_ = false;
+  bool seed_set_ = false;
 };
 
 }  // namespace

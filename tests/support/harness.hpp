@@ -43,6 +43,13 @@ class NodeHarness {
         v = (output_dir / v.get<std::string>()).string();
       (*it)->assign(v);
     }
+    // Defaults of output paths resolve in the output folder too, as the pipeline builder does.
+    for (auto* p : node_->params()) {
+      if (p->info().path != PathKind::output || p->is_set()) continue;
+      auto v = p->value_json();
+      if (v.is_string() && std::filesystem::path(v.get<std::string>()).is_relative())
+        p->assign((output_dir / v.get<std::string>()).string());
+    }
     node_->configure();
     node_->start();
   }

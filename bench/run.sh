@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# bench/run.sh [BUILD_DIR]: timed runs of the raserflow CLI (`make bench`).
+#  (a) runtime overhead per node per item: core.generate (scalar) -> 10 x core.select -> core.discard
+#      over 100,000 items, minus the same pipeline without the 10 select nodes, divided by
+#      10 x 100,000; on 1 and on 2 threads.
+#  (b) parallel speed-up: core.busy (200,000 sine evaluations per item, a parallel node) over 400
+#      items, wall time on 1 thread / wall time on 2 threads.
+# Each figure is the best (shortest) of BENCH_REPEAT runs (default 5). Wall times include process
+# start and plugin loading, which cancel out in (a) and are small against (b).
+set -euo pipefail
+
+build=${1:-build}
+raserflow=$build/bin/raserflow
+[[ -x $raserflow ]] || { echo "bench/run.sh: no $raserflow; build first (make build)" >&2; exit 2; }
+repeat=${BENCH_REPEAT:-5}
+chain=10
+chain_items=100000
+busy_items=1600
+busy_iterations=200000
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# chain_pipeline N: generate -> N x select -> discard.
+chain_pipeline() {
+  local n=$1 f=$tmp/chain$1.yaml edge="gen" i
+  {
+    echo "name: chain$n"
+    echo "items: $chain_items"
+    echo "nodes:"
+    echo "  gen: {type: core.generate, params: {shape: []}}"
+    for ((i = 1; i <= n; i++)); do
+      echo "  s$i: {type: core.select, params: {fields: [data]}}"
+      edge+=" -> s$i"
+    done
+    echo "  sink: {type: core.discard}"
+    echo "edges:"
+    echo "  - $edge -> sink"
+  } > "$f"
+  echo "$f"
+}
+
+busy_pipeline() {
+  local f=$tmp/busy.yaml
+  cat > "$f" <<YAML
+name: busy
+items: $busy_items
+nodes:
+  gen: {type: core.generate, params: {shape: []}}
+  work: {type: core.busy, params: {iterations: $busy_iterations}}
+  sink: {type: core.discard}
+edges:
+  - gen -> work -> sink
+YAML
+  echo "$f"
+}
+
+now() { date +%s.%N; }
+
+# best_time FILE THREADS: the shortest wall time in seconds of `repeat` runs.
+best_time() {
+  local file=$1 threads=$2 best="" i t0 t1 t
+  for ((i = 0; i < repeat; i++)); do
+    t0=$(now)
+    if ! "$raserflow" run "$file" --threads "$threads" --out "$tmp/out" > "$tmp/log" 2>&1; then
+      cat "$tmp/log" >&2
+      echo "bench/run.sh: $file failed" >&2
+      exit 1
+    fi
+    t1=$(now)
+    t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')
+    if [[ -z $best ]] || awk -v t="$t" -v b="$best" 'BEGIN { exit !(t < b) }'; then best=$t; fi
+  done
+  echo "$best"
+}
+
+chain0=$(chain_pipeline 0)
+chainN=$(chain_pipeline "$chain")
+busy=$(busy_pipeline)
+
+echo "raserflow benchmarks: $raserflow, $(nproc) cores, best of $repeat runs"
+echo
+echo "(a) runtime overhead per node per item: $chain x core.select, $chain_items scalar items"
+printf '%-9s %12s %12s %22s\n' threads "t0 [s]" "t$chain [s]" "overhead [us/node/item]"
+for threads in 1 2; do
+  t0=$(best_time "$chain0" "$threads")
+  tn=$(best_time "$chainN" "$threads")
+  overhead=$(awk -v a="$t0" -v b="$tn" -v n="$chain" -v m="$chain_items" 'BEGIN { printf "%.3f", (b - a) / (n * m) * 1e6 }')
+  printf '%-9s %12.3f %12.3f %22s\n' "$threads" "$t0" "$tn" "$overhead"
+done
+echo
+echo "(b) parallel speed-up: core.busy, iterations $busy_iterations, $busy_items items"
+t1=$(best_time "$busy" 1)
+t2=$(best_time "$busy" 2)
+speedup=$(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.2f", a / b }')
+printf '%-9s %12s\n' threads "time [s]"
+printf '%-9s %12.3f\n' 1 "$t1"
+printf '%-9s %12.3f\n' 2 "$t2"
+printf '%-9s %12s\n' "speed-up" "${speedup}x"
+echo
+echo "(c) RASER simulator (bench/raser_bench.cpp)"
+"$build/bin/raser_bench"
+echo
+echo "(d) whole demo pipeline (pipelines/demo.yaml, one image through every node)"
+demo_time=$(best_time "$(dirname "$0")/../pipelines/demo.yaml" 1)
+printf '%-9s %12.3f s\n' "1 thread" "$demo_time"
