@@ -14,7 +14,7 @@ PACKAGES := cmake ninja-build pkg-config ccache g++ git clang-format \
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build demo test asan bench format schema clean
+.PHONY: all deps configure build demo test asan bench figures format schema clean
 
 all: build
 
@@ -35,7 +35,8 @@ build: configure
 
 demo: build
 	$(RASERFLOW) run pipelines/demo.yaml
-	@echo "Outputs: out/demo (manifest.json lists what ran)"
+	@echo "Outputs in out/demo: figure_000000.png (phantom, FBP, RASER image), sinograms_000000.png,"
+	@echo "plots/ (signals, spectra), dataset.h5, manifest.json (what ran, with what)"
 
 test: build
 	cd $(BUILD) && ctest -j$(JOBS) --output-on-failure --timeout 600
@@ -49,6 +50,12 @@ asan: deps
 
 bench: build
 	bench/run.sh $(BUILD)
+
+# Validation figures of the RASER model, and both demo pipelines, into out/.
+figures: build
+	$(BUILD)/bin/raser_figures out/figures
+	$(RASERFLOW) run pipelines/demo.yaml
+	$(RASERFLOW) run pipelines/demo_experimental.yaml
 
 # Regenerate schemas/pipeline.schema.json from the node declarations.
 schema: build

@@ -54,7 +54,8 @@ double time_image(int modes, int threads, int repeats) {
   std::mt19937_64 gen(1);
   std::vector<Projection> image;
   for (int j = 0; j < kProjections; ++j) image.push_back(make_projection(modes, j, gen));
-  oneapi::tbb::global_control limit(oneapi::tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+  oneapi::tbb::global_control limit(oneapi::tbb::global_control::max_allowed_parallelism,
+                                    static_cast<std::size_t>(threads));
   double best = 1e300;
   for (int r = 0; r < repeats; ++r) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -63,7 +64,8 @@ double time_image(int modes, int threads, int repeats) {
       auto s = rs::simulate_signal(p.modes, p.start, kDwell, kSamples, {1e-6, 1e-7});
       if (!std::isfinite(s.back().real())) std::abort();
     });
-    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    best = std::min(best,
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
   return best;
 }
@@ -71,11 +73,14 @@ double time_image(int modes, int threads, int repeats) {
 }  // namespace
 
 int main() {
-  std::printf("RASER simulation, one image = %d projections x %zu samples, epsilon %.0f, rtol 1e-6\n\n", kProjections,
-              kSamples, kEpsilon);
+  std::printf(
+      "RASER simulation, one image = %d projections x %zu samples, epsilon %.0f, rtol 1e-6\n\n",
+      kProjections, kSamples, kEpsilon);
   const double one = time_image(67, 1, 5), two = time_image(67, 2, 5);
-  std::printf("67 modes, 1 thread : %7.1f ms per image  (%.2f ms per projection)\n", one * 1e3, one * 1e3 / kProjections);
-  std::printf("67 modes, 2 threads: %7.1f ms per image  (speed-up %.2fx)\n\n", two * 1e3, one / two);
+  std::printf("67 modes, 1 thread : %7.1f ms per image  (%.2f ms per projection)\n", one * 1e3,
+              one * 1e3 / kProjections);
+  std::printf("67 modes, 2 threads: %7.1f ms per image  (speed-up %.2fx)\n\n", two * 1e3,
+              one / two);
   std::printf("%6s %16s %14s\n", "modes", "ms/image (1 thr)", "vs 67 modes");
   for (int modes : {67, 128, 256, 512, 1024}) {
     const double t = time_image(modes, 1, modes <= 256 ? 3 : 1);

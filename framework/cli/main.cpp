@@ -140,7 +140,10 @@ int nodes(const Common& c) {
   auto plugins = load_plugins(c, true);
   for (const auto& name : plugins.type_names()) {
     const auto* t = plugins.find(name);
-    std::printf("%-28s %-10s %s\n", name.c_str(), t->plugin->name.c_str(), t->type->doc.c_str());
+    // One line per type; `describe` has the whole text.
+    std::string doc = t->type->doc;
+    if (doc.size() > 90) doc = doc.substr(0, doc.rfind(' ', 87)) + " ...";
+    std::printf("%-26s %-18s %s\n", name.c_str(), t->plugin->name.c_str(), doc.c_str());
   }
   for (const auto& f : plugins.failures())
     std::cerr << "raserflow: plugin failed to load: " << f.path.string() << ": " << f.reason

@@ -81,6 +81,17 @@ TEST(SingleMode, BurstFollowsTheSechClosedForm) {
       << "the burst overshoots symmetrically to 2 - ε";
 }
 
+TEST(SingleMode, ShiftedSpinLengthIsConservedWithDephasing) {
+  // §1.7 D: one mode, T1 = ∞, no pumping, finite T2*: (d − d_th)² + 4|α|² is constant.
+  auto states = rs::simulate_states(threshold_units({0.4}), state({6}, {Complex(2e-3, 1e-3)}),
+                                    linspace(0, 5, 51), {1e-11, 1e-13});
+  const double start = 25.0 + 4 * std::norm(Complex(2e-3, 1e-3));
+  for (const auto& s : states) {
+    const double D = s.d[0] / kThreshold, a2 = std::norm(s.alpha[0]) / (kThreshold * kThreshold);
+    EXPECT_NEAR(((D - 1) * (D - 1) + 4 * a2) / start, 1.0, 1e-8);
+  }
+}
+
 TEST(SingleMode, BelowThresholdTheSpinNoiseDecays) {
   // R5 / §1.7 F: ε = 0.8, a0 = 1e-3: |a| ≈ a0 e^{−(1−ε)τ} and decreasing.
   auto times = linspace(0, 5, 51);
@@ -238,6 +249,45 @@ TEST(Symmetry, ShiftingEveryFrequencyOnlyRotatesAlpha) {
       const Complex rotated = a[k].alpha[i] * std::polar(1.0, shift * times[k]);
       EXPECT_NEAR(std::abs(b[k].alpha[i] - rotated) / std::abs(rotated), 0.0, 1e-7);
     }
+}
+
+TEST(Symmetry, AGlobalPhaseLeavesTheSignalMagnitudeUnchanged) {
+  // §1.7 I: α → α e^{iθ} for every mode gives the same |S(t)| and the same d(t).
+  auto m = threshold_units(linspace(-1.5, 1.5, 6), 10.0);
+  std::vector<double> d{0.5, 1.0, 1.5, 1.5, 1.0, 0.5};
+  std::vector<Complex> a, turned;
+  for (int i = 0; i < 6; ++i) {
+    a.push_back(std::polar(1e-4, 0.8 * i));
+    turned.push_back(a.back() * std::polar(1.0, 1.1));
+  }
+  const std::vector<double> times{1.0, 2.5, 4.0};
+  auto x = rs::simulate_states(m, state(d, a), times, {1e-11, 1e-13});
+  auto y = rs::simulate_states(m, state(d, turned), times, {1e-11, 1e-13});
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    EXPECT_NEAR(std::abs(total(y[k])) / std::abs(total(x[k])), 1.0, 1e-8);
+    for (std::size_t i = 0; i < 6; ++i) EXPECT_NEAR(y[k].d[i] / x[k].d[i], 1.0, 1e-8);
+  }
+}
+
+TEST(Symmetry, MirroringTheProfileConjugatesTheTrajectory) {
+  // §1.7 I: μ → M+1−μ with ω → −ω and α(0) conjugated gives the conjugate trajectory.
+  const std::vector<double> omega{-2.0, -0.5, 1.0, 2.5};
+  std::vector<double> mirrored_omega;
+  for (auto it = omega.rbegin(); it != omega.rend(); ++it) mirrored_omega.push_back(-*it);
+  std::vector<double> d{0.5, 2.0, 1.0, 0.7}, d_mirror(d.rbegin(), d.rend());
+  std::vector<Complex> a{Complex(1e-4, 2e-4), Complex(-3e-4, 1e-4), Complex(2e-4, 0),
+                         Complex(0, -1e-4)};
+  std::vector<Complex> a_mirror;
+  for (auto it = a.rbegin(); it != a.rend(); ++it) a_mirror.push_back(std::conj(*it));
+  const std::vector<double> times{1.0, 3.0};
+  auto x = rs::simulate_states(threshold_units(omega, 10.0), state(d, a), times, {1e-11, 1e-13});
+  auto y = rs::simulate_states(threshold_units(mirrored_omega, 10.0), state(d_mirror, a_mirror),
+                               times, {1e-11, 1e-13});
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    const Complex sx = total(x[k]), sy = total(y[k]);
+    EXPECT_NEAR(std::abs(sy - std::conj(sx)) / std::abs(sx), 0.0, 1e-7);
+    for (std::size_t i = 0; i < 4; ++i) EXPECT_NEAR(y[k].d[3 - i] / x[k].d[i], 1.0, 1e-8);
+  }
 }
 
 TEST(Equations, ComplexFormEqualsAmplitudePhaseForm) {
