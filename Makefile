@@ -42,11 +42,13 @@ test: build
 	cd $(BUILD) && ctest -j$(JOBS) --output-on-failure --timeout 600
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build of everything, with the same tests.
+# Leak checking is off: LeakSanitizer's stop-the-world tracer crashed at exit here (signal 11)
+# in runs that had finished cleanly, which would make CI fail at random.
 asan: deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRASERFLOW_SANITIZE=ON -DRASERFLOW_BENCH=OFF \
 	  -DCMAKE_CXX_COMPILER_LAUNCHER=ccache $(CMAKE_ARGS)
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
-	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 ctest -j$(JOBS) --output-on-failure --timeout 900 -LE slow
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=0 ctest -j$(JOBS) --output-on-failure --timeout 900 -LE slow
 
 bench: build
 	bench/run.sh $(BUILD)

@@ -79,6 +79,9 @@ int run(const std::string& file, const Common& c, const std::string& out, int th
   options.trace_file = trace;
   options.progress = ::isatty(STDERR_FILENO) && !std::getenv("CI");
 
+  // Before anything slow: a Ctrl-C while plugins load or the pipeline is checked must still
+  // end in a clean, reported interruption.
+  rf::install_interrupt_handler();
   auto plugins = load_plugins(c);
   rf::Pipeline pipeline;
   if (auto status = prepare(file, c, plugins, out, pipeline)) return *status;
@@ -90,7 +93,6 @@ int run(const std::string& file, const Common& c, const std::string& out, int th
               << ": " << ec.message() << "\n";
     return kFailed;
   }
-  rf::install_interrupt_handler();
   const auto result = rf::execute(pipeline, options);
 
   // The manifest is written last, and renamed into place, so its presence with status

@@ -59,7 +59,8 @@ TEST(RaserSimulate, InitialInversionIsTheProfileScaledToTheTotal) {
   auto s = run({{"samples", 64}, {"total_inversion", 2e16}},
                rf::test::sample_with(0, {{"projections", profiles(2, 67)}}));
   auto d = s.array("initial_inversion").values<double>();
-  auto p = profiles(2, 67).values<double>();
+  const auto profile = profiles(2, 67);
+  auto p = profile.values<double>();
   for (int j = 0; j < 2; ++j) {
     double sum = 0, psum = 0;
     for (int m = 0; m < 67; ++m) {
