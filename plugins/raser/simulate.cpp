@@ -30,13 +30,14 @@ struct Simulate final : raserflow::Node {
   // Coil, sample and relaxation.
   Param<double> q_factor{
       this, "q_factor", 50.0, {.doc = "quality factor Q of the detection coil", .min = 0.1}};
-  Param<double> sample_volume{
-      this,
-      "sample_volume",
-      1.056e-7,
-      {.doc = "sample volume V_S inside the coil (sets beta = mu0 hbar gamma^2 Q / 4 V_S)",
-       .unit = "m^3",
-       .min = 1e-15}};
+  Param<double> sample_volume{this,
+                              "sample_volume",
+                              1.056e-7,
+                              {.doc = "sample volume V_S inside the coil (sets beta = mu0 hbar "
+                                      "gamma^2 Q / 4 V_S); an upstream "
+                                      "'sample_volume' field takes precedence",
+                               .unit = "m^3",
+                               .min = 1e-15}};
   Param<double> epsilon{
       this,
       "epsilon",
@@ -151,6 +152,13 @@ struct Simulate final : raserflow::Node {
 
   raserflow::Reads<double, 2> projections{
       this, "projections", {.doc = "[P x M] projection profiles"}};
+  raserflow::Reads<double, 0> upstream_volume{
+      this,
+      "sample_volume",
+      {.doc = "sample volume from a hyperpolarization node (m^3); replaces the parameter, so d0 "
+              "and beta "
+              "describe the same sample",
+       .optional = true}};
   raserflow::Reads<double, 0> upstream_inversion{
       this,
       "total_inversion",
@@ -207,8 +215,12 @@ struct Simulate final : raserflow::Node {
 
     const double d0_item =
         upstream_inversion.in(s) ? upstream_inversion.array(s).as_double() : *total_inversion;
+    const double volume =
+        upstream_volume.in(s) ? upstream_volume.array(s).as_double() : *sample_volume;
+    if (!(volume > 0))
+      throw raserflow::Error("sample_volume must be > 0, got " + std::to_string(volume));
     const double beta = *epsilon > 0 ? *epsilon / (std::abs(d0_item) * *t2_star)
-                                     : model::coupling_beta(*q_factor, *sample_volume, *gamma);
+                                     : model::coupling_beta(*q_factor, volume, *gamma);
     const double spacing =
         *hz_per_bin > 0 ? *hz_per_bin
                         : *gamma / (2 * constants::pi) * *gradient * *fov / static_cast<double>(M);

@@ -90,6 +90,15 @@ TEST(RaserSimulate, UpstreamTotalInversionWinsOverTheParameter) {
   EXPECT_NEAR(std::accumulate(d.begin(), d.end(), 0.0), 4e16, 4e16 * 1e-12);
 }
 
+TEST(RaserSimulate, UpstreamSampleVolumeSetsTheCoupling) {
+  // β = μ0 ħ γ² Q / (4 V_S): halving V_S doubles β.
+  auto a = run({{"samples", 16}}, rf::test::sample_with(0, {{"projections", profiles(1, 9)}}));
+  auto half = rf::test::sample_with(0, {{"projections", profiles(1, 9)}});
+  half.set("sample_volume", rf::Array::scalar(1.056e-7 / 2));
+  auto b = run({{"samples", 16}}, half);
+  EXPECT_NEAR(b.scalar("beta") / a.scalar("beta"), 2.0, 1e-12);
+}
+
 TEST(RaserSimulate, EpsilonSetsTheDistanceFromThreshold) {
   auto s = run({{"samples", 16}, {"epsilon", 12.5}},
                rf::test::sample_with(0, {{"projections", profiles(3, 21)}}));
