@@ -1,1 +1,3 @@
-extern "C" __attribute__((visibility("default"))) int raserflow_test_dependency() { return 7; }
+extern "C" __attribute__((visibility("default"))) int raserflow_test_dependency() {
+  return 7;
+}

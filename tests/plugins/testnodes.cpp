@@ -16,7 +16,8 @@ struct Typed final : raserflow::Node {
   raserflow::Reads<double, 2> image{this, "image", {.doc = "[rows x cols]"}};
   raserflow::Reads<double, 0> scale{this, "scale", {.doc = "optional factor", .optional = true}};
   raserflow::Writes<double, 0> total{this, "total", {.doc = "sum of the image times scale"}};
-  raserflow::Param<std::string> path{this, "path", "", {.doc = "a file that must exist", .path = raserflow::PathKind::input}};
+  raserflow::Param<std::string> path{
+      this, "path", "", {.doc = "a file that must exist", .path = raserflow::PathKind::input}};
   void process(raserflow::Sample& s) override {
     double sum = 0;
     for (double v : image.values(s)) sum += v;
@@ -47,12 +48,13 @@ struct WrongWrite final : raserflow::Node {
   static constexpr auto type = "test.wrong_write";
   static constexpr auto doc = "declares a float64 field and writes int32";
   raserflow::Writes<double> out{this, "out"};
-  void process(raserflow::Sample& s) override { out.put(s, raserflow::Array::scalar<std::int32_t>(1)); }
+  void process(raserflow::Sample& s) override {
+    out.put(s, raserflow::Array::scalar<std::int32_t>(1));
+  }
 };
 RASERFLOW_NODE(WrongWrite);
 
 }  // namespace
-
 
 namespace {
 
@@ -62,7 +64,8 @@ struct SlowDevice final : raserflow::Node {
   static constexpr auto type = "test.device";
   static constexpr auto doc = "waits per item like hardware would; interrupt() ends the wait";
   static constexpr auto execution = raserflow::Execution::device;
-  raserflow::Param<double> wait{this, "wait", 0.001, {.doc = "seconds per acquisition", .unit = "s", .min = 0}};
+  raserflow::Param<double> wait{
+      this, "wait", 0.001, {.doc = "seconds per acquisition", .unit = "s", .min = 0}};
   raserflow::Writes<std::int64_t, 0> acquired{this, "acquired", {.doc = "1 per acquisition"}};
 
   void process(raserflow::Sample& s) override {
@@ -73,7 +76,8 @@ struct SlowDevice final : raserflow::Node {
     char name[16] = {};
     pthread_getname_np(pthread_self(), name, sizeof name);
     if (std::string(name) != "rf:" + id().substr(0, 12))
-      throw raserflow::Error("process() ran on thread '" + std::string(name) + "', not the device thread");
+      throw raserflow::Error("process() ran on thread '" + std::string(name) +
+                             "', not the device thread");
     acquired.put(s, raserflow::Array::scalar<std::int64_t>(1));
   }
   void interrupt() noexcept override {

@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include <csignal>
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
 
 namespace raserflow::test {
 
@@ -30,15 +30,16 @@ inline std::string slurp(const std::filesystem::path& p) {
 }
 
 inline std::filesystem::path scratch_dir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("raserflow-test-" + std::to_string(::getpid())) / name;
+  auto dir = std::filesystem::temp_directory_path() /
+             ("raserflow-test-" + std::to_string(::getpid())) / name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
 }
 
 struct CliOptions {
-  std::vector<std::string> env;     // "NAME=VALUE" added to the environment
-  int interrupt_after_ms = -1;      // send SIGINT after this long
+  std::vector<std::string> env;  // "NAME=VALUE" added to the environment
+  int interrupt_after_ms = -1;   // send SIGINT after this long
 };
 
 inline CliResult run_cli(const std::vector<std::string>& args, const CliOptions& options = {}) {
@@ -77,8 +78,8 @@ inline CliResult run_cli(const std::vector<std::string>& args, const CliOptions&
 }
 
 // Writes a pipeline file into `dir` and returns its path.
-inline std::filesystem::path write_pipeline(const std::filesystem::path& dir, const std::string& name,
-                                            const std::string& yaml) {
+inline std::filesystem::path write_pipeline(const std::filesystem::path& dir,
+                                            const std::string& name, const std::string& yaml) {
   auto path = dir / name;
   std::ofstream(path) << yaml;
   return path;

@@ -27,7 +27,8 @@ class NodeHarness {
  public:
   // Parameters are given as JSON, as a pipeline file would give them; relative output paths
   // resolve in `output_dir`.
-  explicit NodeHarness(const std::string& type, const nlohmann::json& params = nlohmann::json::object(),
+  explicit NodeHarness(const std::string& type,
+                       const nlohmann::json& params = nlohmann::json::object(),
                        std::uint64_t seed = 0,
                        std::filesystem::path output_dir = std::filesystem::temp_directory_path()) {
     const auto* t = builtin_plugins().find(type);
@@ -37,9 +38,11 @@ class NodeHarness {
     for (const auto& [name, value] : params.items()) {
       auto it = std::find_if(node_->params().begin(), node_->params().end(),
                              [&](auto* p) { return p->name() == name; });
-      if (it == node_->params().end()) throw std::runtime_error("no parameter " + name + " in " + type);
+      if (it == node_->params().end())
+        throw std::runtime_error("no parameter " + name + " in " + type);
       auto v = value;
-      if ((*it)->info().path == PathKind::output && v.is_string() && std::filesystem::path(v.get<std::string>()).is_relative())
+      if ((*it)->info().path == PathKind::output && v.is_string() &&
+          std::filesystem::path(v.get<std::string>()).is_relative())
         v = (output_dir / v.get<std::string>()).string();
       (*it)->assign(v);
     }
@@ -67,7 +70,8 @@ class NodeHarness {
 };
 
 // A sample with the given fields, for feeding a node.
-inline Sample sample_with(std::int64_t index, std::initializer_list<std::pair<std::string, Field>> fields) {
+inline Sample sample_with(std::int64_t index,
+                          std::initializer_list<std::pair<std::string, Field>> fields) {
   Sample s(index, index);
   for (const auto& [name, value] : fields) s.set(name, value);
   return s;
