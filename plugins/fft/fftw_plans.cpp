@@ -3,18 +3,10 @@
 #include <climits>
 #include <string>
 
+#include "fftw_planner.hpp"
 #include "raserflow/error.hpp"
 
 namespace raserflow::fft {
-
-void make_fftw_planner_thread_safe() {
-  // A magic static: the first caller installs FFTW's planner lock, later callers wait for it.
-  static const bool done = [] {
-    fftw_make_planner_thread_safe();
-    return true;
-  }();
-  (void)done;
-}
 
 ComplexBuffer complex_buffer(std::int64_t n) {
   auto* p = static_cast<std::complex<double>*>(
@@ -24,7 +16,7 @@ ComplexBuffer complex_buffer(std::int64_t n) {
 }
 
 ForwardPlans::ForwardPlans() {
-  make_fftw_planner_thread_safe();
+  fftw::make_planner_thread_safe();
 }
 
 ForwardPlans::~ForwardPlans() {

@@ -10,11 +10,6 @@
 
 namespace raserflow::fft {
 
-// FFTW's planner keeps global state: two threads planning at once corrupt it, even in
-// different plugins. Makes every planner call in the process take FFTW's own lock. Idempotent;
-// call it before worker threads start (the fft plugin does so when it is loaded).
-void make_fftw_planner_thread_safe();
-
 // A buffer from fftw_malloc: every buffer then has the alignment its plan was made with,
 // which fftw_execute_dft with new arrays requires.
 struct FftwFree {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "fftw_planner.hpp"
 #include "fftw_plans.hpp"
 #include "magnitude_spectrum.hpp"
 #include "profile.hpp"
@@ -24,7 +25,8 @@ namespace fft = raserflow::fft;
 
 // The plugin is loaded on the main thread before any worker exists: the one safe moment to
 // install FFTW's planner lock for the whole process.
-[[maybe_unused]] const bool planner_lock_installed = (fft::make_fftw_planner_thread_safe(), true);
+[[maybe_unused]] const bool planner_lock_installed =
+    (raserflow::fftw::make_planner_thread_safe(), true);
 
 std::string text(double v) {
   char buf[32];

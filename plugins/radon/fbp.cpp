@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 
+#include "fftw_planner.hpp"
 #include "numerics/fbp.hpp"
 #include "raserflow/raserflow.hpp"
 
@@ -46,7 +47,7 @@ struct Fbp final : raserflow::Node {
       {.doc = "[output_size x output_size], 0 outside the inscribed circle"}};
 
   void configure() override { kind_ = rr::parse_filter(*filter); }
-  void start() override { rr::make_fftw_planner_thread_safe(); }
+  void start() override { raserflow::fftw::make_planner_thread_safe(); }
 
   void process(raserflow::Sample& s) override {
     const auto& sino = projections.array(s);

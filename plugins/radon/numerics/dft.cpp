@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "fftw_planner.hpp"
 #include "raserflow/error.hpp"
 
 namespace raserflow::radon {
@@ -19,15 +20,10 @@ std::mutex& planner_mutex() {
 
 }  // namespace
 
-void make_fftw_planner_thread_safe() {
-  static std::once_flag once;
-  std::call_once(once, [] { fftw_make_planner_thread_safe(); });
-}
-
 ComplexDft::ComplexDft(std::int64_t size, int sign) : size_(size), plan_(nullptr) {
   if (size < 1 || size > (std::int64_t{1} << 30))
     throw Error("FFT size " + std::to_string(size) + " is out of range");
-  make_fftw_planner_thread_safe();
+  fftw::make_planner_thread_safe();
   std::vector<std::complex<double>> scratch(static_cast<std::size_t>(size));
   auto* buffer = reinterpret_cast<fftw_complex*>(scratch.data());
   const std::lock_guard lock(planner_mutex());

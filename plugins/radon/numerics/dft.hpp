@@ -6,11 +6,6 @@
 
 namespace raserflow::radon {
 
-// FFTW's planner is process-wide and not thread-safe (docs/toolchain.md §3.5): this installs
-// FFTW's own planner lock once, so plans made here cannot corrupt plans made concurrently by
-// other plugins of the same process. Call before worker threads start; later calls are free.
-void make_fftw_planner_thread_safe();
-
 // Unnormalised in-place DFT of `size` points; sign -1 forward, +1 backward (FFTW's
 // convention). Planned once with FFTW_ESTIMATE (deterministic, no timing runs) and
 // FFTW_UNALIGNED, so execute() may run concurrently on any caller-owned buffer.
