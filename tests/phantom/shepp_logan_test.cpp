@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <numeric>
 #include <vector>
 
 #include "ellipses.hpp"
@@ -194,4 +195,25 @@ TEST(PhantomSheppLogan, RejectsBadParameters) {
   // Range and choice checks happen as the value is assigned (raserflow::Error).
   EXPECT_THROW(NodeHarness("phantom.shepp_logan", {{"size", 1}}), rf::Error);
   EXPECT_THROW(NodeHarness("phantom.shepp_logan", {{"grid", "corner"}}), rf::Error);
+}
+
+TEST(PhantomSheppLogan, SupersampledPixelsAreAreaAverages) {
+  // With k x k samples per pixel the image integrates the phantom: its mean times the area of
+  // [-1, 1]² equals Σ intensity·π·a·b over the ten ellipses (all inside the square), within
+  // the sampling error of the rims; one centre sample per pixel is much further off.
+  double exact = 0;
+  for (const auto& e : ph::modified_shepp_logan())
+    exact += e.intensity * std::numbers::pi * e.a * e.b;
+  auto mean_area = [](int k) {
+    NodeHarness node("phantom.shepp_logan", {{"size", 44}, {"supersample", k}});
+    const auto v = node.run(rf::test::sample_with(0, {})).array("image").values<double>();
+    return 4.0 * std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+  };
+  EXPECT_NEAR(mean_area(8), exact, 0.005 * exact);
+  EXPECT_EQ(mean_area(1), [] {
+    auto p = node_image(44);
+    return 4.0 * std::accumulate(p.v.begin(), p.v.end(), 0.0) / static_cast<double>(p.v.size());
+  }()) << "supersample 1 is the centre-sampled image";
+  EXPECT_THROW(NodeHarness("phantom.shepp_logan", {{"supersample", 4}, {"grid", "matlab"}}),
+               rf::ParamError);
 }
