@@ -75,7 +75,7 @@ class Scaled {
   }
   // S, dS/ds and d²S/ds² (scaled) from a state and its derivative, all O(M):
   //   a'' = (iw − decay) a' + D' Σa + D Σa'   summed over modes.
-  std::array<Complex, 3> signal_jet(const Vector& v, const Vector& dv, double s) const {
+  std::array<Complex, 3> signal_jet(const Vector& v, const Vector& dv) const {
     const double decay = std::isinf(m_.t2_star) ? 0.0 : 1.0 / (m_.t2_star * rate_);
     Complex a_sum = 0, da_sum = 0, rot = 0;
     double d_sum = 0, dd_sum = 0;
@@ -87,11 +87,9 @@ class Scaled {
       d_sum += v[i];
       dd_sum += dv[i];
     }
-    (void)s;
     return {a_sum * u_a_, da_sum * u_a_,
             (rot + coupling_ * (dd_sum * a_sum + d_sum * da_sum)) * u_a_};
   }
-  double time(double s) const { return s / rate_; }
   double scaled_time(double t) const { return t * rate_; }
 
   void operator()(const Vector& v, Vector& dv, double s) const {
@@ -177,7 +175,7 @@ std::vector<Complex> simulate_signal(const Modes& modes, const State& initial, d
   Vector x = system.pack(initial), dxdt(x.size());
   double s = 0;
   system(x, dxdt, s);
-  auto jet = system.signal_jet(x, dxdt, s);
+  auto jet = system.signal_jet(x, dxdt);
   out[0] = jet[0];
   const double ds_sample = system.scaled_time(dwell);
   const double s_end = ds_sample * static_cast<double>(samples - 1);
@@ -193,7 +191,7 @@ std::vector<Complex> simulate_signal(const Modes& modes, const State& initial, d
     }
     if (!std::isfinite(s) || !std::isfinite(x[0]))
       throw std::runtime_error("RASER integration diverged");
-    jet = system.signal_jet(x, dxdt, s);
+    jet = system.signal_jet(x, dxdt);
     const double h = s - s_old;
     for (; k < samples && static_cast<double>(k) * ds_sample <= s; ++k) {
       const double th = (static_cast<double>(k) * ds_sample - s_old) / h;
