@@ -65,14 +65,6 @@ class Scaled {
     }
     return x;
   }
-  Complex sum(const Vector& v) const {
-    double re = 0, im = 0;
-    for (std::size_t i = 0; i < n_; ++i) {
-      re += v[n_ + i];
-      im += v[2 * n_ + i];
-    }
-    return Complex(re, im) * u_a_;
-  }
   // S, dS/ds and d²S/ds² (scaled) from a state and its derivative, all O(M):
   //   a'' = (iw − decay) a' + D' Σa + D Σa'   summed over modes.
   std::array<Complex, 3> signal_jet(const Vector& v, const Vector& dv) const {
