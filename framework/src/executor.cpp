@@ -125,28 +125,35 @@ class Run {
     for (auto& n : pipeline_.nodes) n.node->interrupt();
   }
 
-  bool start_nodes() {
+  static std::string label(const PipelineNode& n) {
+    return "node '" + n.spec.id + "' (" + n.spec.type + ")";
+  }
+
+  // The message of whatever a node threw, foreign exceptions included.
+  static std::string cause(std::exception_ptr thrown) {
+    try {
+      std::rethrow_exception(thrown);
+    } catch (const std::exception& e) {
+      return e.what();
+    } catch (...) {
+      return "unknown exception";
+    }
+  }
+
+  // Calls start() or finish() on every node in order; the first that throws fails the run.
+  bool call_each(void (Node::*stage)(), const char* what) {
     for (auto& n : pipeline_.nodes) {
       try {
-        n.node->start();
-      } catch (const std::exception& e) {
-        fail("node '" + n.spec.id + "' (" + n.spec.type + "): start failed: " + e.what());
+        ((*n.node).*stage)();
+      } catch (...) {
+        fail(label(n) + ": " + what + " failed: " + cause(std::current_exception()));
         return false;
       }
     }
     return true;
   }
-
-  void finish_nodes() {
-    for (auto& n : pipeline_.nodes) {
-      try {
-        n.node->finish();
-      } catch (const std::exception& e) {
-        fail("node '" + n.spec.id + "' (" + n.spec.type + "): finishing failed: " + e.what());
-        return;
-      }
-    }
-  }
+  bool start_nodes() { return call_each(&Node::start, "start"); }
+  void finish_nodes() { call_each(&Node::finish, "finish"); }
 
   Msg process(std::size_t i, bool copy, const Msg& in) {
     if (!in || failed_) return nullptr;
@@ -155,13 +162,9 @@ class Run {
     const auto t0 = Clock::now();
     try {
       n.node->process(m->sample);
-    } catch (const std::exception& e) {
-      fail("node '" + n.spec.id + "' (" + n.spec.type + ") failed on item " +
-           std::to_string(m->sample.index()) + ": " + e.what());
-      return nullptr;
     } catch (...) {
-      fail("node '" + n.spec.id + "' (" + n.spec.type + ") failed on item " +
-           std::to_string(m->sample.index()) + ": unknown exception");
+      fail(label(n) + " failed on item " + std::to_string(m->sample.index()) + ": " +
+           cause(std::current_exception()));
       return nullptr;
     }
     const auto t1 = Clock::now();
