@@ -62,8 +62,8 @@ TEST(DType, NamesRoundTrip) {
   EXPECT_EQ(rf::dtype_size(rf::DType::complex128), 16u);
 }
 
-TEST(Sample, MissingFieldsAreNamedInTheError) {
-  rf::Sample s(4, 0);
+TEST(Item, MissingFieldsAreNamedInTheError) {
+  rf::Item s(4, 0);
   s.set("label", std::string("phantom"));
   try {
     s.array("image");
@@ -84,7 +84,7 @@ struct Knobs final : rf::Node {
   rf::Param<std::vector<double>> weights{this, "weights", std::vector<double>{1.0}, {.min = 0}};
   rf::Param<bool> flag{this, "flag", false};
   rf::Param<std::string> path{this, "path", rf::required};
-  void process(rf::Sample&) override {}
+  void process(rf::Item&) override {}
 };
 }  // namespace
 
@@ -118,7 +118,7 @@ TEST(Param, TypesRangesAndChoicesAreEnforced) {
 
 TEST(Node, ItemSeedsDependOnItemAndNodeOnly) {
   Knobs a, b;
-  rf::Sample s0(0, 0), s1(1, 0), s1_elsewhere(1, 17);
+  rf::Item s0(0, 0), s1(1, 0), s1_elsewhere(1, 17);
   EXPECT_NE(a.item_seed(s0), a.item_seed(s1));
   EXPECT_EQ(a.item_seed(s1), a.item_seed(s1_elsewhere))
       << "the ordinal (shard position) must not matter";

@@ -139,3 +139,29 @@ TEST(Describe, ShowsParametersWithUnitsRangesAndFields) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(PluginCommands, AreListedWithTheirPluginAndRunWithTheirArguments) {
+  auto help = t::run_cli({"--help", "--plugin-path", kGood});
+  EXPECT_NE(help.out.find("hello"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("[plugin testnodes]"), std::string::npos) << help.out;
+  auto r = t::run_cli({"hello", "--plugin-path", kGood, "big", "world"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "hello big world\n");
+  auto own_help = t::run_cli({"hello", "--help", "--plugin-path", kGood});
+  EXPECT_EQ(own_help.status, 0);
+  EXPECT_NE(own_help.out.find("usage: raserflow hello"), std::string::npos) << own_help.out;
+  EXPECT_EQ(t::run_cli({"hello", "fail", "--plugin-path", kGood}).status, 1);
+  auto bad = t::run_cli({"hello", "--bad", "--plugin-path", kGood});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("unknown option --bad"), std::string::npos) << bad.err;
+}
+
+TEST(PluginCommands, APluginCannotTakeTheNameOfABuiltInCommand) {
+  auto r = t::run_cli({"nodes", "--plugin-path", kBad});
+  auto line = line_about(r.err, "command_clash.so");
+  EXPECT_NE(line.find("command 'run' is one of raserflow's own"), std::string::npos) << r.err;
+}
+
+}  // namespace

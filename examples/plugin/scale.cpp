@@ -13,7 +13,7 @@ struct Scale final : raserflow::Node {
   raserflow::Reads<double> data{this, "data", {.doc = "any shape"}};
   raserflow::Writes<double> scaled{this, "scaled", {.doc = "factor x data, same shape as data"}};
 
-  void process(raserflow::Sample& s) override {
+  void process(raserflow::Item& s) override {
     const auto in = data.values(s);
     auto out = raserflow::Array::zeros<double>(data.array(s).shape());
     auto v = out.mutable_values<double>();

@@ -1,8 +1,10 @@
 // raserflow: run, check and inspect dataflow pipelines.
 // Exit status: 0 success, 1 failure while running, 2 bad pipeline or usage.
 #include <unistd.h>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 
@@ -11,9 +13,11 @@
 #include "diagnostics.hpp"
 #include "executor.hpp"
 #include "introspect.hpp"
+#include "node_access.hpp"
 #include "pipeline.hpp"
 #include "plugin_loader.hpp"
 #include "raserflow/output_file.hpp"
+#include "run_state.hpp"
 
 namespace rf = raserflow;
 
@@ -26,10 +30,45 @@ struct Common {
   std::vector<std::string> sets;
 };
 
-rf::PluginRegistry load_plugins(const Common& c, bool quiet_failures = false) {
-  rf::PluginRegistry plugins;
-  std::vector<std::filesystem::path> extra(c.plugin_paths.begin(), c.plugin_paths.end());
-  plugins.load_default(extra);
+// The names of raserflow's own commands, which plugin commands may not take.
+const std::vector<std::string> kBuiltinCommands{"run",   "validate", "nodes", "describe",
+                                                "graph", "schema",   "help"};
+
+// Plugins are loaded once, before the command line is parsed, since plugins add commands.
+// --plugin-path is therefore read from the raw arguments first.
+rf::PluginRegistry& registry() {
+  static rf::PluginRegistry plugins;
+  return plugins;
+}
+
+void load_all_plugins(int argc, char** argv) {
+  std::vector<std::filesystem::path> extra;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--plugin-path" && i + 1 < argc)
+      extra.emplace_back(argv[++i]);
+    else if (a.rfind("--plugin-path=", 0) == 0)
+      extra.emplace_back(a.substr(14));
+  }
+  registry().reserve_command_names(kBuiltinCommands);
+  registry().load_default(extra);
+}
+
+// A plugin command's arguments, less the --plugin-path options raserflow already used.
+std::vector<std::string> without_plugin_paths(const std::vector<std::string>& args) {
+  std::vector<std::string> rest;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--plugin-path") {
+      ++i;
+      continue;
+    }
+    if (args[i].rfind("--plugin-path=", 0) != 0) rest.push_back(args[i]);
+  }
+  return rest;
+}
+
+const rf::PluginRegistry& load_plugins(const Common&, bool quiet_failures = false) {
+  const auto& plugins = registry();
   if (!quiet_failures)
     for (const auto& f : plugins.failures())
       std::cerr << "raserflow: warning: plugin " << f.path.string() << ": " << f.reason << "\n";
@@ -60,8 +99,29 @@ std::optional<int> prepare(const std::string& file, const Common& c,
   return std::nullopt;
 }
 
+// Refusals that concern the output folder's earlier run, before any work.
+std::optional<std::string> resume_problem(const rf::Pipeline& pipeline, std::int64_t resume,
+                                          std::int64_t requested) {
+  if (resume == 0) return std::nullopt;
+  if (pipeline.open_ended)
+    return "the output folder holds " + std::to_string(resume) +
+           " items of an earlier run, and a pipeline with an open-ended source cannot continue "
+           "one; use another --out, or --fresh to start over";
+  for (const auto& n : pipeline.nodes)
+    if (!n.type.type->resumable)
+      return "the output folder holds " + std::to_string(resume) +
+             " items of an earlier run, but node '" + n.spec.id + "' (" + n.spec.type +
+             ") keeps state across items that a checkpoint does not hold, so the run cannot "
+             "continue; use --fresh to start over";
+  if (resume > requested)
+    return "the output folder holds a run of " + std::to_string(resume) + " items, more than the " +
+           std::to_string(requested) +
+           " asked for now; ask for at least as many, or use --fresh to start over";
+  return std::nullopt;
+}
+
 int run(const std::string& file, const Common& c, const std::string& out, int threads,
-        const std::string& shard, const std::string& trace) {
+        const std::string& shard, const std::string& trace, bool fresh) {
   rf::RunOptions options;
   options.threads = threads;
   if (!shard.empty()) {
@@ -80,12 +140,18 @@ int run(const std::string& file, const Common& c, const std::string& out, int th
   options.progress = ::isatty(STDERR_FILENO) && !std::getenv("CI");
 
   // Before anything slow: a Ctrl-C while plugins load or the pipeline is checked must still
-  // end in a clean, reported interruption.
+  // end in a clean, reported stop.
   rf::install_interrupt_handler();
-  auto plugins = load_plugins(c);
+  const auto& plugins = load_plugins(c);
   rf::Pipeline pipeline;
   if (auto status = prepare(file, c, plugins, out, pipeline)) return *status;
+  if (pipeline.open_ended && options.shard_count > 1) {
+    std::cerr << "raserflow: error: --shard splits a known number of items, but a source of "
+                 "this pipeline produces items until its stream ends; run it unsharded\n";
+    return kBad;
+  }
 
+  // Every place the run writes is checked before the first item.
   std::error_code ec;
   std::filesystem::create_directories(pipeline.output_dir, ec);
   if (ec) {
@@ -93,6 +159,65 @@ int run(const std::string& file, const Common& c, const std::string& out, int th
               << ": " << ec.message() << "\n";
     return kFailed;
   }
+  if (!trace.empty()) {
+    const bool existed = std::filesystem::exists(trace);
+    std::ofstream probe(trace, std::ios::app);
+    if (!probe) {
+      std::cerr << "raserflow: error: cannot write the trace file " << trace << ": "
+                << std::strerror(errno) << "\n";
+      return kFailed;
+    }
+    probe.close();
+    if (!existed) std::filesystem::remove(trace, ec);
+  }
+
+  const auto requested =
+      rf::shard_positions(pipeline.spec.items, options.shard_index, options.shard_count);
+  std::unique_ptr<rf::RunState> state;
+  try {
+    state = std::make_unique<rf::RunState>(
+        pipeline.output_dir,
+        rf::run_identity(pipeline, plugins, options.shard_index, options.shard_count), fresh);
+  } catch (const rf::ResumeRefused& e) {
+    std::cerr << "raserflow: error: " << e.what() << "\n";
+    return kBad;
+  } catch (const std::exception& e) {
+    std::cerr << "raserflow: error: the output folder cannot be written: " << e.what() << "\n";
+    return kFailed;
+  }
+  std::vector<std::string> checkpointing;
+  for (const auto& n : pipeline.nodes)
+    if (n.type.type->execution == rf::Execution::ordered ||
+        n.type.type->execution == rf::Execution::device)
+      checkpointing.push_back(n.spec.id);
+  const auto resume = state->resume_items(checkpointing);
+  if (resume == requested && state->published_items() == requested && state->published_complete()) {
+    std::cerr << "raserflow: " << pipeline.spec.name << ": all " << requested
+              << " items are already done and published in " << pipeline.output_dir.string()
+              << "; --fresh runs them again\n";
+    return kOk;
+  }
+  if (auto problem = resume_problem(pipeline, resume, requested)) {
+    std::cerr << "raserflow: error: " << *problem << "\n";
+    return kBad;
+  }
+  rf::remove_stale_temporaries(pipeline.output_dir);
+  for (auto& n : pipeline.nodes) {
+    const auto dir = state->node_dir(n.spec.id);
+    if (resume == 0) std::filesystem::remove_all(dir, ec);
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      std::cerr << "raserflow: error: cannot create " << dir.string() << ": " << ec.message()
+                << "\n";
+      return kFailed;
+    }
+    rf::detail::NodeAccess::set_checkpoint_dir(*n.node, dir);
+  }
+  if (resume > 0)
+    std::cerr << "raserflow: " << pipeline.spec.name << ": continuing after the " << resume
+              << " items an earlier run checkpointed in " << pipeline.output_dir.string() << "\n";
+  options.resume_items = resume;
+  options.state = state.get();
   const auto result = rf::execute(pipeline, options);
 
   // The manifest is written last, and renamed into place, so its presence with status
@@ -102,7 +227,8 @@ int run(const std::string& file, const Common& c, const std::string& out, int th
     {
       std::ofstream f(manifest.temp_path());
       f << rf::run_manifest(pipeline, plugins, options, result).dump(2) << "\n";
-      if (!f) throw rf::Error("cannot write " + manifest.temp_path().string());
+      f.close();
+      if (!f) throw rf::Error("cannot write " + manifest.temp_path().string() + " (disk full?)");
     }
     manifest.commit();
   } catch (const std::exception& e) {
@@ -110,36 +236,46 @@ int run(const std::string& file, const Common& c, const std::string& out, int th
     return kFailed;
   }
 
+  const auto plural = [](std::int64_t n) { return n == 1 ? " item" : " items"; };
   switch (result.status) {
     case rf::RunStatus::ok:
-      std::cerr << "raserflow: " << pipeline.spec.name << ": " << result.items_done << " item"
-                << (result.items_done == 1 ? "" : "s") << " in " << result.seconds
-                << " s; outputs in " << pipeline.output_dir.string() << "\n";
+      std::cerr << "raserflow: " << pipeline.spec.name << ": " << result.items_done
+                << plural(result.items_done) << " in " << result.seconds << " s; outputs in "
+                << pipeline.output_dir.string() << "\n";
       return kOk;
     case rf::RunStatus::failed:
-      std::cerr << "raserflow: error: " << result.error << "\nraserflow: run cancelled after "
-                << result.items_done << " of " << result.items_total
-                << " items; no output was committed\n";
+      std::cerr << "raserflow: error: " << result.error
+                << "\nraserflow: run cancelled; nothing was published (checkpoints of "
+                << "earlier items stay in " << pipeline.output_dir.string() << "/.raserflow)\n";
       return kFailed;
-    case rf::RunStatus::interrupted:
-      std::cerr << "raserflow: interrupted after " << result.items_done << " of "
-                << result.items_total << " items; no output was committed\n";
+    case rf::RunStatus::stopped: {
+      const auto of = result.items_total == rf::open_ended
+                          ? std::string()
+                          : " of " + std::to_string(result.items_total);
+      std::cerr << "raserflow: stopped after " << result.items_done << of
+                << plural(result.items_done) << "; they are published in "
+                << pipeline.output_dir.string() << " (manifest status \"stopped\")";
+      if (!pipeline.open_ended) std::cerr << "; the same command continues the run";
+      std::cerr << "\n";
       return kInterrupted;
+    }
   }
   return kFailed;
 }
 
 int validate(const std::string& file, const Common& c) {
-  auto plugins = load_plugins(c);
+  const auto& plugins = load_plugins(c);
   rf::Pipeline pipeline;
   if (auto status = prepare(file, c, plugins, "", pipeline)) return *status;
-  std::cout << file << ": valid (" << pipeline.nodes.size() << " nodes, " << pipeline.spec.items
+  std::cout << file << ": valid (" << pipeline.nodes.size() << " nodes, "
+            << (pipeline.open_ended ? std::string("an open-ended stream of")
+                                    : std::to_string(pipeline.spec.items))
             << " items)\n";
   return kOk;
 }
 
 int nodes(const Common& c) {
-  auto plugins = load_plugins(c, true);
+  const auto& plugins = load_plugins(c, true);
   for (const auto& name : plugins.type_names()) {
     const auto* t = plugins.find(name);
     // One line per type; `describe` has the whole text.
@@ -154,7 +290,7 @@ int nodes(const Common& c) {
 }
 
 int describe(const std::string& type, bool json, const Common& c) {
-  auto plugins = load_plugins(c);
+  const auto& plugins = load_plugins(c);
   const auto* t = plugins.find(type);
   if (!t) {
     std::cerr << "raserflow: error: unknown node type '" << type << "'"
@@ -175,7 +311,7 @@ int describe(const std::string& type, bool json, const Common& c) {
 }
 
 int graph(const std::string& file, const Common& c) {
-  auto plugins = load_plugins(c);
+  const auto& plugins = load_plugins(c);
   rf::Pipeline pipeline;
   if (auto status = prepare(file, c, plugins, "", pipeline)) return *status;
   std::cout << rf::graph_dot(pipeline);
@@ -183,7 +319,7 @@ int graph(const std::string& file, const Common& c) {
 }
 
 int schema(const Common& c) {
-  auto plugins = load_plugins(c);
+  const auto& plugins = load_plugins(c);
   std::cout << rf::pipeline_schema(plugins).dump(2) << "\n";
   return kOk;
 }
@@ -193,10 +329,11 @@ int schema(const Common& c) {
 int main(int argc, char** argv) {
   CLI::App app{"raserflow: dataflow pipelines for hyperpolarized MR and RASER MRI"};
   app.require_subcommand(1);
+  load_all_plugins(argc, argv);
   Common c;
   std::string file, out, shard, trace, type;
   int threads = 0;
-  bool json = false;
+  bool json = false, fresh = false;
 
   auto add_plugin_path = [&](CLI::App* sub) {
     sub->add_option("--plugin-path", c.plugin_paths, "extra plugin folder or library (repeatable)");
@@ -213,6 +350,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--out", out, "output folder (default: out/<pipeline name>)");
   run_cmd->add_option("--shard", shard, "run items K, K+N, K+2N, ... (K from 0)");
   run_cmd->add_option("--trace", trace, "write a Chrome trace (JSON) of node spans");
+  run_cmd->add_flag("--fresh", fresh,
+                    "start over: forget the run checkpointed in the output folder (by default "
+                    "the same command continues it)");
   add_plugin_path(run_cmd);
 
   auto* validate_cmd = app.add_subcommand("validate", "check a pipeline without running it");
@@ -237,6 +377,16 @@ int main(int argc, char** argv) {
       app.add_subcommand("schema", "JSON Schema of pipeline files for all node types");
   add_plugin_path(schema_cmd);
 
+  // Commands that plugins offer: everything after the name goes to the plugin, --help too.
+  std::vector<std::pair<CLI::App*, const rf::LoadedCommand*>> plugin_cmds;
+  for (const auto& [name, command] : registry().commands()) {
+    auto* sub = app.add_subcommand(
+        name, command.command->summary + " [plugin " + command.plugin->name + "]");
+    sub->prefix_command();
+    sub->set_help_flag();
+    plugin_cmds.emplace_back(sub, &command);
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -244,7 +394,9 @@ int main(int argc, char** argv) {
     return status == 0 ? kOk : kBad;
   }
   try {
-    if (*run_cmd) return run(file, c, out, threads, shard, trace);
+    if (*run_cmd) return run(file, c, out, threads, shard, trace, fresh);
+    for (const auto& [sub, command] : plugin_cmds)
+      if (*sub) return command->command->run(without_plugin_paths(sub->remaining()));
     if (*validate_cmd) return validate(file, c);
     if (*nodes_cmd) return nodes(c);
     if (*describe_cmd) return describe(type, json, c);

@@ -57,20 +57,13 @@ void Array::expect_sole_owner() const {
 double Array::as_double() const {
   if (size() != 1)
     throw Error("expected a single value, got an array of shape " + shape_string(shape_));
-  switch (dtype_) {
-    case DType::uint8:
-      return *static_cast<const std::uint8_t*>(data_);
-    case DType::int32:
-      return *static_cast<const std::int32_t*>(data_);
-    case DType::int64:
-      return static_cast<double>(*static_cast<const std::int64_t*>(data_));
-    case DType::float32:
-      return *static_cast<const float*>(data_);
-    case DType::float64:
-      return *static_cast<const double*>(data_);
-    default:
+  return visit_dtype(dtype_, [&](auto zero) -> double {
+    using T = decltype(zero);
+    if constexpr (requires { zero.imag(); })
       throw Error("expected a real value, got " + std::string(dtype_name(dtype_)));
-  }
+    else
+      return static_cast<double>(*static_cast<const T*>(data_));
+  });
 }
 
 std::int64_t Array::as_int() const {

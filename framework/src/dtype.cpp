@@ -29,23 +29,7 @@ std::optional<DType> parse_dtype(std::string_view name) {
 }
 
 std::size_t dtype_size(DType t) {
-  switch (t) {
-    case DType::uint8:
-      return 1;
-    case DType::int32:
-      return 4;
-    case DType::int64:
-      return 8;
-    case DType::float32:
-      return 4;
-    case DType::float64:
-      return 8;
-    case DType::complex64:
-      return 8;
-    case DType::complex128:
-      return 16;
-  }
-  return 0;
+  return visit_dtype(t, [](auto zero) { return sizeof(zero); });
 }
 
 }  // namespace raserflow

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,13 +10,16 @@
 
 namespace raserflow {
 
+class RunState;
+
 struct RunOptions {
   int threads = 0;  // 0: all cores
   std::int64_t shard_index = 0;
   std::int64_t shard_count = 1;
   std::filesystem::path trace_file;  // empty: no trace
   bool progress = false;             // live progress line on stderr
-  int max_in_flight = 0;             // 0: 2 x threads + 2
+  std::int64_t resume_items = 0;     // positions done by earlier runs: continue after them
+  RunState* state = nullptr;         // where checkpoints are recorded; null: nowhere
 };
 
 struct NodeStats {
@@ -24,22 +28,33 @@ struct NodeStats {
   double seconds = 0;
 };
 
-enum class RunStatus { ok, failed, interrupted };
+// ok: every requested item done and published. stopped: Ctrl-C/SIGTERM (or a stream that
+// ended early): the items done were published. failed: a node failed; nothing published.
+enum class RunStatus { ok, stopped, failed };
 
 struct RunResult {
   RunStatus status = RunStatus::ok;
-  std::string error;  // node, item and cause when failed
-  std::int64_t items_total = 0;
-  std::int64_t items_done = 0;
+  std::string error;              // node, item and cause when failed
+  std::int64_t items_total = 0;   // positions of this shard requested (open_ended for streams)
+  std::int64_t items_done = 0;    // positions done, earlier runs included
+  std::int64_t resumed_from = 0;  // positions earlier runs had done
   double seconds = 0;
   std::vector<NodeStats> nodes;
+  std::map<std::string, std::vector<std::int64_t>> dropped;  // node id -> item indices
 };
 
-// Runs every item of this shard through the pipeline on a TBB flow graph. Never throws for
-// node failures: they come back in RunResult with the node and item named.
+// Positions of this shard when the pipeline asks for `items` (open_ended stays open_ended).
+std::int64_t shard_positions(std::int64_t items, std::int64_t shard_index,
+                             std::int64_t shard_count);
+
+// Runs this shard's items through the pipeline on a TBB flow graph, continuing after
+// options.resume_items. Never throws for node failures: they come back in RunResult with the
+// node and item named.
 RunResult execute(Pipeline& pipeline, const RunOptions& options);
 
-// Ctrl-C handling: the first SIGINT/SIGTERM stops feeding new items and lets the graph drain.
+// The first SIGINT/SIGTERM stops: no new items start, those in flight finish, and sinks
+// publish what they hold. A second one ends the process at once.
 void install_interrupt_handler();
+bool stop_requested();
 
 }  // namespace raserflow

@@ -1,5 +1,8 @@
 #include "introspect.hpp"
 
+#include "build_info.hpp"
+#include "pipeline_keys.hpp"
+
 #include <array>
 #include <cstdio>
 #include <memory>
@@ -160,20 +163,33 @@ nlohmann::ordered_json pipeline_schema(const PluginRegistry& plugins) {
     if (!required_params.empty()) node["then"]["required"] = {"params"};
     node_schemas.push_back(node);
   }
-  const nlohmann::ordered_json node{{"type", "object"},
-                                    {"required", {"type"}},
-                                    {"additionalProperties", false},
-                                    {"properties",
-                                     {{"type",
-                                       {{"type", "string"},
-                                        {"enum", plugins.type_names()},
-                                        {"description", "node type, domain.name"}}},
-                                      {"description", {{"type", "string"}}},
-                                      {"params", {{"type", "object"}}},
-                                      {"inputs", renames},
-                                      {"outputs", renames}}},
-                                    {"allOf", node_schemas}};
   using J = nlohmann::ordered_json;
+  J node_props;
+  for (const auto& k : kNodeKeys) {
+    const std::string name(k.name);
+    J p{{"description", std::string(k.doc)}};
+    if (name == "type") {
+      p["type"] = "string";
+      p["enum"] = plugins.type_names();
+    } else if (name == "description") {
+      p["type"] = "string";
+    } else if (name == "params") {
+      p["type"] = "object";
+    } else if (name == "inputs" || name == "outputs") {
+      p.update(renames);
+    } else if (name == "batch") {
+      p = with_var(J{{"type", "integer"}, {"minimum", 1}, {"description", std::string(k.doc)}});
+    } else if (name == "batch_wait") {
+      p = with_var(
+          J{{"type", "number"}, {"exclusiveMinimum", 0}, {"description", std::string(k.doc)}});
+    }
+    node_props[name] = p;
+  }
+  const J node{{"type", "object"},
+               {"required", {"type"}},
+               {"additionalProperties", false},
+               {"properties", node_props},
+               {"allOf", node_schemas}};
   J include;
   include["anyOf"] =
       J::array({J{{"type", "string"}}, J{{"type", "array"}, {"items", J{{"type", "string"}}}}});
@@ -182,14 +198,24 @@ nlohmann::ordered_json pipeline_schema(const PluginRegistry& plugins) {
   J edge{{"type", "string"},
          {"pattern", "^\\s*[A-Za-z_][A-Za-z0-9_]*(\\s*->\\s*[A-Za-z_][A-Za-z0-9_]*)+\\s*$"}};
   J props;
-  props["name"] = J{{"type", "string"}};
-  props["description"] = J{{"type", "string"}};
-  props["items"] = with_var(J{{"type", "integer"}, {"minimum", 1}});
-  props["seed"] = with_var(J{{"type", "integer"}, {"minimum", 0}});
-  props["include"] = include;
-  props["vars"] = J{{"type", "object"}};
-  props["nodes"] = nodes;
-  props["edges"] = J{{"type", "array"}, {"items", edge}};
+  for (const auto& k : kPipelineKeys) {
+    const std::string name(k.name);
+    J p;
+    if (k.integer)
+      p = with_var(J{{"type", "integer"}, {"minimum", k.min}});
+    else if (name == "include")
+      p = include;
+    else if (name == "vars")
+      p = J{{"type", "object"}};
+    else if (name == "nodes")
+      p = nodes;
+    else if (name == "edges")
+      p = J{{"type", "array"}, {"items", edge}};
+    else
+      p = J{{"type", "string"}};
+    p["description"] = std::string(k.doc);
+    props[name] = p;
+  }
   J schema;
   schema["$schema"] = "http://json-schema.org/draft-07/schema#";
   schema["title"] = "raserflow pipeline";
@@ -253,16 +279,24 @@ nlohmann::ordered_json run_manifest(const Pipeline& pipeline, const PluginRegist
         {"ms_per_item", s.items ? 1e3 * s.seconds / static_cast<double>(s.items) : 0.0}};
   const char* status = result.status == RunStatus::ok       ? "complete"
                        : result.status == RunStatus::failed ? "failed"
-                                                            : "interrupted";
+                                                            : "stopped";
+  const auto count = [](std::int64_t n) {
+    return n == open_ended ? nlohmann::ordered_json("open-ended") : nlohmann::ordered_json(n);
+  };
+  nlohmann::ordered_json dropped = nlohmann::ordered_json::object();
+  for (const auto& [id, indices] : result.dropped) dropped[id] = indices;
   nlohmann::ordered_json m{
-      {"raserflow_manifest", 1},
+      {"raserflow_manifest", 2},
       {"status", status},
+      {"raserflow", {{"version", raserflow_version()}, {"build_revision", build_revision()}}},
       {"pipeline",
        {{"name", pipeline.spec.name},
         {"file", std::filesystem::absolute(pipeline.spec.file).string()},
         {"git_revision", git_revision(std::filesystem::absolute(pipeline.spec.file).parent_path())},
-        {"items", pipeline.spec.items},
+        {"items", count(pipeline.spec.items)},
         {"seed", pipeline.spec.seed},
+        {"in_flight", pipeline.spec.in_flight},
+        {"checkpoint_every", pipeline.spec.checkpoint_every},
         {"vars", pipeline.spec.vars},
         {"nodes", nodes},
         {"edges", edges}}},
@@ -274,7 +308,11 @@ nlohmann::ordered_json run_manifest(const Pipeline& pipeline, const PluginRegist
       {"shard", {{"index", options.shard_index}, {"count", options.shard_count}}},
       {"threads", options.threads},
       {"plugins", used_plugins},
-      {"items", {{"planned", result.items_total}, {"done", result.items_done}}},
+      {"items",
+       {{"requested", count(result.items_total)},
+        {"done", result.items_done},
+        {"resumed_from", result.resumed_from},
+        {"dropped", dropped}}},
       {"seconds", result.seconds},
       {"nodes", timing}};
   if (!result.error.empty()) m["error"] = result.error;

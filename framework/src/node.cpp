@@ -29,8 +29,12 @@ std::string_view execution_name(Execution e) {
 Node::Node() = default;
 Node::~Node() = default;
 
-std::uint64_t Node::item_seed(const Sample& sample) const {
-  return mix(mix(mix(pipeline_seed_) ^ id_hash_) ^ static_cast<std::uint64_t>(sample.index()));
+void Node::process_batch(std::span<Item* const> items) {
+  for (auto* item : items) process(*item);
+}
+
+std::uint64_t Node::item_seed(const Item& item) const {
+  return mix(mix(mix(pipeline_seed_) ^ id_hash_) ^ static_cast<std::uint64_t>(item.index()));
 }
 
 void Node::read_field(FieldSpec spec) {
@@ -38,7 +42,7 @@ void Node::read_field(FieldSpec spec) {
   reads_.push_back(std::move(spec));
 }
 
-void Node::put_field(Sample& sample, std::string_view declared, Field value) const {
+void Node::put_field(Item& item, std::string_view declared, Field value) const {
   for (const auto& w : writes_) {
     if (w.declared != declared) continue;
     if (const auto* a = std::get_if<Array>(&value)) {
@@ -48,7 +52,7 @@ void Node::put_field(Sample& sample, std::string_view declared, Field value) con
     } else if (!w.text) {
       throw Error("field '" + w.actual + "' is declared as an array but the node wrote text");
     }
-    sample.set(w.actual, std::move(value));
+    item.set(w.actual, std::move(value));
     return;
   }
   throw Error("the node writes field '" + std::string(declared) + "' without declaring it");

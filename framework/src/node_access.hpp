@@ -14,8 +14,21 @@ struct NodeAccess {
     n.pipeline_seed_ = pipeline_seed;
     n.output_dir_ = output_dir;
   }
+  static void set_checkpoint_dir(Node& n, std::filesystem::path dir) {
+    n.checkpoint_dir_ = std::move(dir);
+  }
+  static void set_resumed(Node& n, Progress p) { n.resumed_ = p; }
+  static void set_publication(Node& n, Publication p) { n.publication_ = p; }
   static std::vector<FieldSpec>& reads(Node& n) { return n.reads_; }
   static std::vector<FieldSpec>& writes(Node& n) { return n.writes_; }
+};
+
+// The runtime's view of an item's fate.
+struct ItemAccess {
+  static bool past_end(const Item& i) { return i.fate_ == Item::Fate::past_end; }
+  static void set_past_end(Item& i) { i.fate_ = Item::Fate::past_end; }
+  // A dropped item keeps no fields: its buffers are freed at once.
+  static void clear(Item& i) { i.fields_.clear(); }
 };
 
 }  // namespace raserflow::detail

@@ -52,7 +52,11 @@ class Builder {
     // errors, so one pass reports as much as it can.
     const bool all_nodes = std::all_of(pipeline_.nodes.begin(), pipeline_.nodes.end(),
                                        [](auto& n) { return n.node != nullptr; });
-    if (all_nodes && errors_.size() == before_graph) check_flow();
+    if (all_nodes && errors_.size() == before_graph) {
+      check_flow();
+      check_item_count();
+      check_batches();
+    }
     if (!errors_.empty()) throw ValidationFailed(errors_);
     return std::move(pipeline_);
   }
@@ -319,6 +323,77 @@ class Builder {
       }
       for (const auto& w : n.node->writes()) result[w.actual] = {w, n.spec.id};
     }
+  }
+
+  // Sources that know their count set `items`; an explicit `items:` that disagrees is an error,
+  // one inherited from an included file or the default is not. An open-ended source makes the
+  // run a stream, which an explicit `items:` caps.
+  void check_item_count() {
+    auto& spec = pipeline_.spec;
+    const PipelineNode* first = nullptr;
+    std::int64_t count = 0;
+    for (const auto& n : pipeline_.nodes) {
+      if (!n.inputs.empty() || unsure_.count(n.spec.id)) continue;
+      std::optional<std::int64_t> c;
+      try {
+        c = n.node->item_count();
+      } catch (const std::exception& e) {
+        errors_.push_back(
+            diag(n, n.spec.type_where, std::string("cannot count its items: ") + e.what()));
+        continue;
+      }
+      if (!c) continue;
+      const auto text = [](std::int64_t v) {
+        return v == open_ended ? std::string("an open-ended stream") : std::to_string(v) + " items";
+      };
+      if (first && *c != count) {
+        errors_.push_back(diag(n, n.spec.type_where,
+                               "offers " + text(*c) + " but source '" + first->spec.id +
+                                   "' offers " + text(count) + "; sources must agree"));
+        continue;
+      }
+      if (!first) {
+        first = &n;
+        count = *c;
+      }
+    }
+    if (!first) return;
+    pipeline_.open_ended = count == open_ended;
+    if (!spec.items_where) {
+      spec.items = count;
+      return;
+    }
+    if (pipeline_.open_ended || spec.items == count) return;
+    errors_.push_back({*spec.items_where,
+                       {},
+                       {},
+                       {},
+                       "items",
+                       "items: " + std::to_string(spec.items) + " conflicts with source '" +
+                           first->spec.id + "' (" + first->spec.type + "), which holds " +
+                           std::to_string(count) + " items; leave 'items' out to run them all"});
+  }
+
+  void check_batches() {
+    std::int64_t largest = 1;
+    const PipelineNode* widest = nullptr;
+    for (const auto& n : pipeline_.nodes) {
+      if (n.spec.batch <= 1) continue;
+      if (n.type.type->execution == Execution::device)
+        errors_.push_back(
+            diag(n, n.spec.batch_where, "a device node takes one item at a time; remove 'batch'"));
+      if (n.spec.batch > largest) {
+        largest = n.spec.batch;
+        widest = &n;
+      }
+    }
+    const auto in_flight = pipeline_.spec.in_flight;
+    if (widest && in_flight > 0 && in_flight < largest)
+      errors_.push_back(diag(*widest, widest->spec.batch_where,
+                             "batch " + std::to_string(largest) +
+                                 " cannot fill while in_flight is " + std::to_string(in_flight) +
+                                 "; raise in_flight to at least " + std::to_string(largest) +
+                                 " or lower the batch"));
   }
 
   const PluginRegistry& plugins_;

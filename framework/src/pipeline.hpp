@@ -22,6 +22,7 @@ struct Pipeline {
   PipelineSpec spec;
   std::vector<PipelineNode> nodes;
   std::filesystem::path output_dir;
+  bool open_ended = false;  // a source produces items until its stream ends or the run stops
 };
 
 // Instantiates and checks everything that can be checked without running: parameters, files,

@@ -1,5 +1,7 @@
 #include "pipeline_file.hpp"
 
+#include "pipeline_keys.hpp"
+
 #include <charconv>
 #include <regex>
 #include <set>
@@ -9,9 +11,25 @@
 namespace raserflow {
 namespace {
 
-const std::vector<std::string> kTopKeys{"name",    "description", "items", "seed",
-                                        "include", "vars",        "nodes", "edges"};
-const std::vector<std::string> kNodeKeys{"type", "params", "inputs", "outputs", "description"};
+template <class Table>
+std::vector<std::string> key_names(const Table& table) {
+  std::vector<std::string> names;
+  for (const auto& k : table) names.emplace_back(k.name);
+  return names;
+}
+const std::vector<std::string> kTopKeys = key_names(kPipelineKeys);
+const std::vector<std::string> kNodeKeyNames = key_names(kNodeKeys);
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// YAML aliases share nodes, so a short file can name an enormous tree (`b: [*a, *a, ...]`
+// nested a few levels). Values become JSON element by element; past this many elements the
+// file is refused instead of exhausting memory.
+constexpr std::size_t kMaxValueElements = 200000;
 
 class Reader {
  public:
@@ -75,10 +93,8 @@ class Reader {
       for (auto kv : root) {
         auto key = kv.first.as<std::string>();
         if (std::find(kTopKeys.begin(), kTopKeys.end(), key) == kTopKeys.end())
-          error(
-              at(kv.first),
-              "unknown key '" + key + "'" + suggestion(key, kTopKeys) +
-                  "; a pipeline has: name, description, items, seed, include, vars, nodes, edges");
+          error(at(kv.first), "unknown key '" + key + "'" + suggestion(key, kTopKeys) +
+                                  "; a pipeline has: " + joined(kTopKeys));
       }
       // Vars before includes: the first definition wins, so an including file's vars
       // override those of the files it includes.
@@ -88,6 +104,15 @@ class Reader {
       if (auto items = root["items"]; items && !items_set_) {
         spec_.items = read_count(items, "items", 1);
         items_set_ = true;
+        if (top) spec_.items_where = at(items);
+      }
+      if (auto n = root["in_flight"]; n && !in_flight_set_) {
+        spec_.in_flight = read_count(n, "in_flight", 1);
+        in_flight_set_ = true;
+      }
+      if (auto n = root["checkpoint_every"]; n && !checkpoint_set_) {
+        spec_.checkpoint_every = read_count(n, "checkpoint_every", 1);
+        checkpoint_set_ = true;
       }
       if (auto seed = root["seed"]; seed && !seed_set_) {
         spec_.seed = static_cast<std::uint64_t>(read_count(seed, "seed", 0));
@@ -194,6 +219,13 @@ class Reader {
   }
 
   nlohmann::json to_json(const YAML::Node& n) {
+    if (++elements_ > kMaxValueElements) {
+      if (!too_large_reported_)
+        error(at(n), "values expand to more than " + std::to_string(kMaxValueElements) +
+                         " elements (YAML aliases nested too deep?); refusing the file");
+      too_large_reported_ = true;
+      return nullptr;
+    }
     if (n.IsScalar()) {
       static const std::regex whole(R"(^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$)");
       std::smatch m;
@@ -244,10 +276,10 @@ class Reader {
       }
       for (auto field : body) {
         auto key = field.first.as<std::string>();
-        if (std::find(kNodeKeys.begin(), kNodeKeys.end(), key) == kNodeKeys.end())
+        if (std::find(kNodeKeyNames.begin(), kNodeKeyNames.end(), key) == kNodeKeyNames.end())
           node_error(at(field.first), node.id,
-                     "unknown key '" + key + "'" + suggestion(key, kNodeKeys) +
-                         "; a node has: type, params, inputs, outputs, description");
+                     "unknown key '" + key + "'" + suggestion(key, kNodeKeyNames) +
+                         "; a node has: " + joined(kNodeKeyNames));
       }
       if (auto type = body["type"]) {
         node.type = scalar_text(type);
@@ -264,6 +296,17 @@ class Reader {
           for (auto p : params)
             node.params[p.first.as<std::string>()] = {to_json(p.second), at(p.second), dir};
         }
+      }
+      if (auto batch = body["batch"]) {
+        node.batch = read_count(batch, "batch", 1);
+        node.batch_where = at(batch);
+      }
+      if (auto wait = body["batch_wait"]) {
+        auto j = to_json(wait);
+        if (!j.is_number() || j.get<double>() <= 0)
+          node_error(at(wait), node.id, "'batch_wait' is a number of seconds > 0");
+        else
+          node.batch_wait = j.get<double>();
       }
       read_renames(body["inputs"], node, node.inputs, "inputs");
       read_renames(body["outputs"], node, node.outputs, "outputs");
@@ -356,20 +399,33 @@ class Reader {
         continue;
       }
       spec_.overrides.push_back(o);
-      if (key == "items" || key == "seed") {
-        if (!value.is_number_integer() || value.get<std::int64_t>() < (key == "items" ? 1 : 0)) {
-          error(where, "'" + key + "' must be an integer >= " + (key == "items" ? "1" : "0"));
+      const auto top = std::find_if(kPipelineKeys.begin(), kPipelineKeys.end(),
+                                    [&](const auto& k) { return k.name == key; });
+      if (top != kPipelineKeys.end() && top->settable) {
+        if (!value.is_number_integer() || value.get<std::int64_t>() < top->min) {
+          error(where, "'" + key + "' must be an integer >= " + std::to_string(top->min));
           continue;
         }
-        if (key == "items")
-          spec_.items = value.get<std::int64_t>();
-        else
-          spec_.seed = value.get<std::uint64_t>();
+        const auto v = value.get<std::int64_t>();
+        if (key == "items") {
+          spec_.items = v;
+          spec_.items_where = where;
+        } else if (key == "seed") {
+          spec_.seed = static_cast<std::uint64_t>(v);
+        } else if (key == "in_flight") {
+          spec_.in_flight = v;
+        } else if (key == "checkpoint_every") {
+          spec_.checkpoint_every = v;
+        }
         continue;
       }
       auto dot = key.find('.');
       if (dot == std::string::npos) {
-        error(where, "unknown setting '" + key + "'; use items=N, seed=S or node.param=value");
+        std::vector<std::string> settable;
+        for (const auto& k : kPipelineKeys)
+          if (k.settable) settable.emplace_back(k.name);
+        error(where, "unknown setting '" + key + "'" + suggestion(key, settable) + "; use " +
+                         joined(settable) + " (=N) or node.param=value");
         continue;
       }
       const auto id = key.substr(0, dot);
@@ -379,7 +435,16 @@ class Reader {
         error(where, "no node '" + id + "' in the pipeline" + suggestion(id, ids));
         continue;
       }
-      it->params[key.substr(dot + 1)] = {value, where, std::filesystem::current_path()};
+      const auto param = key.substr(dot + 1);
+      if (param == "batch") {  // the node key, not a parameter
+        if (!value.is_number_integer() || value.get<std::int64_t>() < 1)
+          error(where, "'batch' must be an integer >= 1");
+        else
+          it->batch = value.get<std::int64_t>();
+        it->batch_where = where;
+        continue;
+      }
+      it->params[param] = {value, where, std::filesystem::current_path()};
     }
   }
 
@@ -391,6 +456,10 @@ class Reader {
   Location top_where_;
   bool items_set_ = false;
   bool seed_set_ = false;
+  bool in_flight_set_ = false;
+  bool checkpoint_set_ = false;
+  std::size_t elements_ = 0;
+  bool too_large_reported_ = false;
 };
 
 }  // namespace

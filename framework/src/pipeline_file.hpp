@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,9 @@ struct NodeSpec {
   std::map<std::string, ParamEntry> params;
   std::map<std::string, Rename> inputs;   // declared -> actual
   std::map<std::string, Rename> outputs;  // declared -> actual
+  std::int64_t batch = 1;                 // items per process_batch() call
+  double batch_wait = 1.0;                // seconds, live streams only
+  Location batch_where;
 };
 
 struct EdgeSpec {
@@ -44,7 +48,12 @@ struct PipelineSpec {
   std::string name;
   std::filesystem::path file;
   std::int64_t items = 1;
+  // Where `items` was given in the pipeline file itself or by --set; empty when it comes from
+  // an included file or the default (a source node that knows its count may then set it).
+  std::optional<Location> items_where;
   std::uint64_t seed = 0;
+  std::int64_t in_flight = 0;  // 0: the runtime's default
+  std::int64_t checkpoint_every = 100;
   std::vector<NodeSpec> nodes;  // in file order
   std::vector<EdgeSpec> edges;
   std::vector<std::string> overrides;

@@ -113,6 +113,20 @@ void PluginRegistry::load_file(const std::filesystem::path& file) {
     }
     types_[t.type] = {&t, plugin.get()};
   }
+  const auto* commands = static_cast<const std::vector<Command>*>(manifest.commands());
+  for (const auto& c : *commands) {
+    if (std::find(reserved_.begin(), reserved_.end(), c.name) != reserved_.end()) {
+      failures_.push_back({canonical, "command '" + c.name +
+                                          "' is one of raserflow's own; the plugin's is ignored"});
+      continue;
+    }
+    if (auto it = commands_.find(c.name); it != commands_.end()) {
+      failures_.push_back({canonical, "command '" + c.name + "' is already offered by plugin '" +
+                                          it->second.plugin->name + "'; this one is ignored"});
+      continue;
+    }
+    commands_[c.name] = {&c, plugin.get()};
+  }
   resident_libraries().push_back(std::move(library));
   plugins_.push_back(std::move(plugin));
 }

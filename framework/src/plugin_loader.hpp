@@ -15,6 +15,11 @@ struct LoadedPlugin {
   std::filesystem::path path;
 };
 
+struct LoadedCommand {
+  const Command* command = nullptr;
+  const LoadedPlugin* plugin = nullptr;
+};
+
 struct PluginFailure {
   std::filesystem::path path;
   std::string reason;
@@ -37,6 +42,10 @@ class PluginRegistry {
 
   const LoadedType* find(const std::string& type) const;
   std::vector<std::string> type_names() const;
+  // Subcommands of `raserflow` offered by plugins, by name.
+  const std::map<std::string, LoadedCommand>& commands() const { return commands_; }
+  // Names a plugin command may not take.
+  void reserve_command_names(std::vector<std::string> names) { reserved_ = std::move(names); }
   const std::vector<std::unique_ptr<LoadedPlugin>>& plugins() const { return plugins_; }
   const std::vector<PluginFailure>& failures() const { return failures_; }
 
@@ -45,6 +54,8 @@ class PluginRegistry {
  private:
   std::vector<std::unique_ptr<LoadedPlugin>> plugins_;
   std::map<std::string, LoadedType> types_;
+  std::map<std::string, LoadedCommand> commands_;
+  std::vector<std::string> reserved_;
   std::vector<PluginFailure> failures_;
 };
 

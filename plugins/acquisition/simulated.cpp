@@ -50,7 +50,7 @@ struct Simulated final : raserflow::Node {
     if (!std::isfinite(*phase)) throw ParamError("phase", "must be a finite angle in degrees");
   }
 
-  void process(raserflow::Sample& s) override {
+  void process(raserflow::Item& s) override {
     const Array& in = signals.array(s);
     const auto shape =
         acq::check_fid_contract(in, angles.array(s), dwell.values(s)[0], signals.name());

@@ -25,7 +25,7 @@ struct Busy final : raserflow::Node {
   raserflow::Writes<double, 0> result{
       this, "busy_result", {.doc = "the sum, so the work is not optimised away"}};
 
-  void process(raserflow::Sample& s) override {
+  void process(raserflow::Item& s) override {
     auto n = *iterations;
     if (*jitter > 0) {
       auto gen = rng(s);

@@ -8,7 +8,7 @@ struct Discard final : raserflow::Node {
   static constexpr auto doc = "a sink that drops every field of every item";
 
   void configure() override { pass_only({}); }
-  void process(raserflow::Sample&) override {}
+  void process(raserflow::Item&) override {}
 };
 RASERFLOW_NODE(Discard);
 

@@ -22,7 +22,7 @@ struct Fail final : raserflow::Node {
   void start() override {
     if (*when == "start") throw raserflow::Error(*message);
   }
-  void process(raserflow::Sample& s) override {
+  void process(raserflow::Item& s) override {
     if (*when == "process" && s.index() == *at_item) throw raserflow::Error(*message);
   }
 };

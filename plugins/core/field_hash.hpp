@@ -2,7 +2,7 @@
 // CRC-64 of a field's name, type, shape and contents: equal hashes mean equal fields.
 #include <boost/crc.hpp>
 
-#include "raserflow/sample.hpp"
+#include "raserflow/item.hpp"
 
 namespace raserflow::core {
 

@@ -37,28 +37,13 @@ struct Generate final : raserflow::Node {
                  .doc = "shape from 'shape'"});
   }
 
-  void process(raserflow::Sample& s) override {
-    const auto t = *raserflow::parse_dtype(*dtype);
-    switch (t) {
-      case DType::uint8:
-        return put<std::uint8_t>(s);
-      case DType::int32:
-        return put<std::int32_t>(s);
-      case DType::int64:
-        return put<std::int64_t>(s);
-      case DType::float32:
-        return put<float>(s);
-      case DType::float64:
-        return put<double>(s);
-      case DType::complex64:
-        return put<std::complex<float>>(s);
-      case DType::complex128:
-        return put<std::complex<double>>(s);
-    }
+  void process(raserflow::Item& s) override {
+    raserflow::visit_dtype(*raserflow::parse_dtype(*dtype),
+                           [&](auto zero) { put<decltype(zero)>(s); });
   }
 
   template <class T>
-  void put(raserflow::Sample& s) {
+  void put(raserflow::Item& s) {
     auto a = Array::zeros<T>(*shape);
     auto v = a.template mutable_values<T>();
     if (*random == "none") {

@@ -16,7 +16,7 @@ struct Select final : raserflow::Node {
     for (const auto& f : *fields) read_field({.declared = f, .param = "fields"});
     pass_only(*fields);
   }
-  void process(raserflow::Sample&) override {}
+  void process(raserflow::Item&) override {}
 };
 RASERFLOW_NODE(Select);
 

@@ -44,7 +44,7 @@ struct Summary final : raserflow::Node {
       "end";
   static constexpr auto execution = raserflow::Execution::serial;
 
-  void process(raserflow::Sample& s) override {
+  void process(raserflow::Item& s) override {
     for (const auto& [name, value] : s.fields()) {
       auto& st = stats_[name];
       ++st.items;
@@ -52,29 +52,7 @@ struct Summary final : raserflow::Node {
         st.type = std::string(raserflow::dtype_name(a->dtype()));
         const auto shape = raserflow::shape_string(a->shape());
         st.shape = st.shape.empty() || st.shape == shape ? shape : "varies";
-        switch (a->dtype()) {
-          case DType::uint8:
-            accumulate<std::uint8_t>(*a, st);
-            break;
-          case DType::int32:
-            accumulate<std::int32_t>(*a, st);
-            break;
-          case DType::int64:
-            accumulate<std::int64_t>(*a, st);
-            break;
-          case DType::float32:
-            accumulate<float>(*a, st);
-            break;
-          case DType::float64:
-            accumulate<double>(*a, st);
-            break;
-          case DType::complex64:
-            accumulate<std::complex<float>>(*a, st);
-            break;
-          case DType::complex128:
-            accumulate<std::complex<double>>(*a, st);
-            break;
-        }
+        raserflow::visit_dtype(a->dtype(), [&](auto zero) { accumulate<decltype(zero)>(*a, st); });
       } else {
         st.type = "text";
       }

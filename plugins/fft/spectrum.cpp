@@ -154,7 +154,7 @@ struct Spectrum final : raserflow::Node {
     settings_.combine = *combine == "complex" ? fft::Combine::complex : fft::Combine::real_sum;
   }
 
-  void process(raserflow::Sample& s) override {
+  void process(raserflow::Item& s) override {
     const Array& fid_array = fid.array(s);
     const auto p = fid_array.dim(0), t = fid_array.dim(1);
     if (p < 1 || t < 1)
@@ -238,7 +238,7 @@ struct Spectrum final : raserflow::Node {
   }
 
  private:
-  const Array& checked_modes(const raserflow::Sample& s, std::int64_t p) const {
+  const Array& checked_modes(const raserflow::Item& s, std::int64_t p) const {
     const auto& name = reads()[modes_slot_].actual;
     if (!s.has(name))
       throw Error("projections is true but the item has no '" + name +
@@ -253,7 +253,7 @@ struct Spectrum final : raserflow::Node {
     return a;
   }
 
-  double checked_inversion(const raserflow::Sample& s) const {
+  double checked_inversion(const raserflow::Item& s) const {
     const auto& name = reads()[inversion_slot_].actual;
     if (!s.has(name))
       throw Error("normalize is total_inversion but the item has no '" + name +

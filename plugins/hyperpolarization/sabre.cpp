@@ -47,7 +47,7 @@ struct SabreSource final : raserflow::Node {
       this, "t1_transfer", 10.0, {.doc = "T1 during transfer", .unit = "s", .min = 1e-9}};
   hp::SampleParams sample{this, 60.0};
 
-  void process(raserflow::Sample& s) override {
+  void process(raserflow::Item& s) override {
     const hp::Sabre model{*rate,          *t1_low_field,  *max_polarization, *para_fraction,
                           *bubbling_time, *transfer_time, *t1_transfer};
     sample.put(s, hp::sabre_detected_polarization(model));

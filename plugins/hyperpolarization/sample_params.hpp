@@ -41,7 +41,7 @@ struct SampleParams {
                       "total_inversion",
                       {.doc = "inverted spins d0 = -n_eq P c N_A V_S (> 0 only for P < 0)"}} {}
 
-  void put(Sample& s, double polarization) const {
+  void put(Item& s, double polarization) const {
     polarization_out.put(s, Array::scalar(polarization));
     molar_out.put(s, Array::scalar(polarization * *concentration));
     volume_out.put(s, Array::scalar(*sample_volume));

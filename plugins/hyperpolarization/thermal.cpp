@@ -24,7 +24,7 @@ struct Thermal final : raserflow::Node {
                       {.doc = "gyromagnetic ratio (1H by default)", .unit = "rad/(s T)"}};
   hp::SampleParams sample{this, 60.0};
 
-  void process(raserflow::Sample& s) override {
+  void process(raserflow::Item& s) override {
     sample.put(s, hp::thermal_polarization(*field, *temperature, *gamma));
   }
 };

@@ -23,6 +23,7 @@ struct Plot final : raserflow::Node {
       "[rows x samples] (or [samples]) against sample index, time or frequency; files appear "
       "when the run succeeds";
   static constexpr auto execution = raserflow::Execution::ordered;
+  static constexpr bool resumable = true;
 
   Param<std::string> field{
       this,
@@ -93,7 +94,7 @@ struct Plot final : raserflow::Node {
                   .param = "x_step_field"});
   }
 
-  void process(raserflow::Sample& s) override {
+  void process(raserflow::Item& s) override {
     const auto& name = reads()[0].actual;
     const auto& a = s.array(name);
     const bool complex = a.dtype() == DType::complex128;
@@ -130,12 +131,15 @@ struct Plot final : raserflow::Node {
     style.title = title->empty() ? name + ", item " + std::to_string(s.index()) : *title;
     style.x_label = *x_label;
     style.y_label = !y_label->empty() ? *y_label : complex ? name + " (" + *part + ")" : name;
-    files_.write_png(io::in_output_dir(output_dir(), io::fill_pattern(*path, s.index(), name)),
+    files_.write_png(s.index(),
+                     io::in_output_dir(output_dir(), io::fill_pattern(*path, s.index(), name)),
                      io::draw_line_plot(curves, style));
   }
 
-  void finish() override { files_.commit_all(); }
-  void abort() noexcept override { files_.discard_all(); }
+  void start() override { files_.start(checkpoint_dir(), output_dir(), resumed().next_index); }
+  void checkpoint(const raserflow::Progress&) override { files_.checkpoint(); }
+  void finish() override { files_.publish(); }
+  void abort() noexcept override { files_.discard(); }
 
  private:
   double pick(std::complex<double> z) const {

@@ -16,8 +16,9 @@ struct Png final : raserflow::Node {
   static constexpr auto type = "io.png";
   static constexpr auto doc =
       "writes one PNG per item: float64 [rows x cols] fields side by side as captioned panels "
-      "with colour bars; files appear when the run succeeds";
+      "with colour bars; files appear when the run ends";
   static constexpr auto execution = raserflow::Execution::ordered;
+  static constexpr bool resumable = true;
 
   Param<std::vector<std::string>> fields{
       this,
@@ -74,7 +75,7 @@ struct Png final : raserflow::Node {
                   .param = "fields"});
   }
 
-  void process(raserflow::Sample& s) override {
+  void process(raserflow::Item& s) override {
     std::vector<io::Panel> panels;
     for (std::size_t i = 0; i < reads().size(); ++i) {
       const auto& name = reads()[i].actual;
@@ -88,12 +89,14 @@ struct Png final : raserflow::Node {
     }
     const io::FigureStyle style{*scale, io::parse_colormap(*colormap),
                                 io::parse_range_mode(*range)};
-    files_.write_png(io::in_output_dir(output_dir(), io::fill_pattern(*path, s.index())),
+    files_.write_png(s.index(), io::in_output_dir(output_dir(), io::fill_pattern(*path, s.index())),
                      io::draw_figure(panels, style));
   }
 
-  void finish() override { files_.commit_all(); }
-  void abort() noexcept override { files_.discard_all(); }
+  void start() override { files_.start(checkpoint_dir(), output_dir(), resumed().next_index); }
+  void checkpoint(const raserflow::Progress&) override { files_.checkpoint(); }
+  void finish() override { files_.publish(); }
+  void abort() noexcept override { files_.discard(); }
 
  private:
   io::ItemFiles files_;

@@ -58,7 +58,7 @@ struct ImageMetrics final : raserflow::Node {
                 .param = "test"});
   }
 
-  void process(raserflow::Sample& s) override {
+  void process(raserflow::Item& s) override {
     const auto& ref_name = reads()[0].actual;
     const auto& test_name = reads()[1].actual;
     const Array& ref = s.array(ref_name);

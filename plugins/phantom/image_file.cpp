@@ -73,7 +73,7 @@ struct ImageFile final : raserflow::Node {
     loaded = raserflow::cv_bridge::adopt(unit);
   }
 
-  void process(raserflow::Sample& s) override { image.put(s, loaded); }
+  void process(raserflow::Item& s) override { image.put(s, loaded); }
 
   static cv::Mat to_gray(const cv::Mat& raw, const std::string& file) {
     cv::Mat gray;

@@ -247,7 +247,7 @@ struct RandomImage final : raserflow::Node {
   // data range to score against; the continued stream keeps the redraw reproducible.
   static constexpr int kAttempts = 100;
 
-  void process(raserflow::Sample& s) override {
+  void process(raserflow::Item& s) override {
     auto g = rng(s);
     for (int attempt = 0; attempt < kAttempts; ++attempt) {
       cv::Mat picture = phantom::render(phantom::draw_recipe(settings, g));

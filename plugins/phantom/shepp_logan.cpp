@@ -64,7 +64,7 @@ struct SheppLogan final : raserflow::Node {
   }
 
   // Every item shares the one immutable buffer.
-  void process(raserflow::Sample& s) override { image.put(s, rendered); }
+  void process(raserflow::Item& s) override { image.put(s, rendered); }
 };
 RASERFLOW_NODE(SheppLogan);
 

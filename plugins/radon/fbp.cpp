@@ -49,7 +49,7 @@ struct Fbp final : raserflow::Node {
   void configure() override { kind_ = rr::parse_filter(*filter); }
   void start() override { raserflow::fftw::make_planner_thread_safe(); }
 
-  void process(raserflow::Sample& s) override {
+  void process(raserflow::Item& s) override {
     const auto& sino = projections.array(s);
     const auto& theta = angles.array(s);
     if (sino.rank() != 2 || theta.rank() != 1)

@@ -39,7 +39,7 @@ struct Project final : raserflow::Node {
       this, "projections", {.doc = "[angles x bins], line integrals in image units x pixels"}};
   raserflow::Writes<double, 1> angles{this, "angles", {.doc = "[angles], degrees"}};
 
-  void process(raserflow::Sample& s) override {
+  void process(raserflow::Item& s) override {
     namespace rr = raserflow::radon;
     const auto& img = image.array(s);
     if (img.rank() != 2)

@@ -198,7 +198,7 @@ struct Simulate final : raserflow::Node {
       throw ParamError("pump_random_modes", "more random pumped modes than the pump_range holds");
   }
 
-  void process(raserflow::Sample& s) override {
+  void process(raserflow::Item& s) override {
     const auto& proj = projections.array(s);
     const auto P = static_cast<std::size_t>(proj.dim(0)), M = static_cast<std::size_t>(proj.dim(1));
     const auto T = static_cast<std::size_t>(*samples);

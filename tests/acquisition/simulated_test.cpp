@@ -33,14 +33,14 @@ Array chirps(std::int64_t p, std::int64_t t) {
   return a;
 }
 
-rf::Sample item(Array signals, std::int64_t index = 0) {
+rf::Item item(Array signals, std::int64_t index = 0) {
   const auto p = signals.dim(0);
-  return rf::test::sample_with(index, {{"signals", std::move(signals)},
-                                       {"angles", Array::zeros<double>({p})},
-                                       {"dwell", Array::scalar(0.5e-3)}});
+  return rf::test::item_with(index, {{"signals", std::move(signals)},
+                                     {"angles", Array::zeros<double>({p})},
+                                     {"dwell", Array::scalar(0.5e-3)}});
 }
 
-std::vector<Complex> fid_of(const rf::Sample& s) {
+std::vector<Complex> fid_of(const rf::Item& s) {
   const auto v = s.array("fid").values<Complex>();
   return {v.begin(), v.end()};
 }

@@ -23,7 +23,7 @@ json reference() {
 }
 
 // The FIDs the script built: per row a sum of damped tones a·e^{i(2πft + φ)}·e^{-rt}.
-rf::Sample inputs(const json& ref) {
+rf::Item inputs(const json& ref) {
   const auto rows = ref["rows"];
   const auto t = ref["samples"].get<std::int64_t>();
   const auto dwell = ref["dwell"].get<double>();
@@ -44,9 +44,9 @@ rf::Sample inputs(const json& ref) {
   for (const auto& r : ref["mode_frequencies"])
     for (const auto& f : r) modes.push_back(f.get<double>());
   const auto m = static_cast<std::int64_t>(ref["mode_frequencies"][0].size());
-  return rf::test::sample_with(0, {{"fid", fid},
-                                   {"dwell", Array::scalar(dwell)},
-                                   {"mode_frequencies", Array::from<double>({2, m}, modes)}});
+  return rf::test::item_with(0, {{"fid", fid},
+                                 {"dwell", Array::scalar(dwell)},
+                                 {"mode_frequencies", Array::from<double>({2, m}, modes)}});
 }
 
 }  // namespace

@@ -37,12 +37,12 @@ Array tones(const std::vector<double>& freqs, double decay = 1.0, std::int64_t t
   return a;
 }
 
-rf::Sample item(Array fid, std::int64_t index = 0) {
-  return rf::test::sample_with(index, {{"fid", std::move(fid)}, {"dwell", Array::scalar(dwell)}});
+rf::Item item(Array fid, std::int64_t index = 0) {
+  return rf::test::item_with(index, {{"fid", std::move(fid)}, {"dwell", Array::scalar(dwell)}});
 }
 
 template <class T>
-std::vector<T> row(const rf::Sample& s, const std::string& name, std::int64_t j) {
+std::vector<T> row(const rf::Item& s, const std::string& name, std::int64_t j) {
   const auto& a = s.array(name);
   const auto w = a.dim(1);
   auto v = a.values<T>().subspan(static_cast<std::size_t>(j * w), static_cast<std::size_t>(w));

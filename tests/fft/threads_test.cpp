@@ -16,7 +16,7 @@ using Complex = std::complex<double>;
 
 namespace {
 
-rf::Sample item(std::int64_t index) {
+rf::Item item(std::int64_t index) {
   // Lengths differ between items so several plans are made concurrently.
   const std::int64_t lengths[] = {4096, 3000, 2048, 1000};
   const std::int64_t p = 3, t = lengths[index % 4];
@@ -28,11 +28,11 @@ rf::Sample item(std::int64_t index) {
   auto modes = Array::zeros<double>({p, 67});
   auto m = modes.mutable_values<double>();
   for (std::size_t k = 0; k < m.size(); ++k) m[k] = 480.0 + 0.12227 * static_cast<double>(k % 67);
-  return rf::test::sample_with(
+  return rf::test::item_with(
       index, {{"fid", fid}, {"dwell", Array::scalar(0.5e-3)}, {"mode_frequencies", modes}});
 }
 
-std::vector<std::vector<std::byte>> outputs(const rf::Sample& s) {
+std::vector<std::vector<std::byte>> outputs(const rf::Item& s) {
   std::vector<std::vector<std::byte>> out;
   for (const char* name : {"spectra", "spectrum_peak", "spectrum_clamped", "raser_projections"}) {
     const auto b = s.array(name).bytes();

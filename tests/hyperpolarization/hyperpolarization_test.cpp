@@ -53,7 +53,7 @@ TEST(Sabre, ParaHydrogenFractionScalesTheSingletOrder) {
 
 TEST(SabreNode, DefaultsGiveThePaperPolarizationAndMolarPolarization) {
   rf::test::NodeHarness node("hyperpolarization.sabre");
-  auto s = node.run(rf::Sample(0, 0));
+  auto s = node.run(rf::Item(0, 0));
   EXPECT_NEAR(s.scalar("polarization"), -0.020, 1e-12);
   // T2: −2 % × 60 mM = −1.2 mM (mol/m³).
   EXPECT_NEAR(s.scalar("molar_polarization"), -1.2, 1e-9);
@@ -64,7 +64,7 @@ TEST(SabreNode, DefaultsGiveThePaperPolarizationAndMolarPolarization) {
 TEST(SabreNode, TrainingRegimeIsTenTimesLessConcentrated) {
   // 6 mM pyrazine gives the paper's d0 ≈ 3e16 (science.md §1.3).
   rf::test::NodeHarness node("hyperpolarization.sabre", {{"concentration", 6.0}});
-  EXPECT_NEAR(node.run(rf::Sample(0, 0)).scalar("total_inversion"), 3.05e16, 0.01e16);
+  EXPECT_NEAR(node.run(rf::Item(0, 0)).scalar("total_inversion"), 3.05e16, 0.01e16);
 }
 
 TEST(ThermalNode, WaterReferenceMolarPolarization) {
@@ -72,7 +72,7 @@ TEST(ThermalNode, WaterReferenceMolarPolarization) {
   // the paper's 26 µmol/L is P × c(H2O) = 4.83e-6 × 5550 mol/m³ (10 % H2O).
   rf::test::NodeHarness node("hyperpolarization.thermal",
                              {{"concentration", 5550.0}, {"equivalent_spins", 2.0}});
-  auto s = node.run(rf::Sample(0, 0));
+  auto s = node.run(rf::Item(0, 0));
   EXPECT_NEAR(s.scalar("molar_polarization"), 26.8e-3, 26.8e-3 * 1e-2);
   EXPECT_LT(s.scalar("total_inversion"), 0);
 }

@@ -12,8 +12,8 @@
 
 namespace fs = std::filesystem;
 using raserflow::Array;
+using raserflow::test::item_with;
 using raserflow::test::NodeHarness;
-using raserflow::test::sample_with;
 using cd = std::complex<double>;
 using namespace io_test;
 
@@ -23,14 +23,14 @@ const std::vector<std::string> all_fields{
     "image", "signals", "total_inversion", "peaks", "mask", "f32", "i32", "c64"};
 
 // Every dtype, values that depend on the item so rows cannot be confused.
-raserflow::Sample item(std::int64_t index) {
+raserflow::Item item(std::int64_t index) {
   const double k = static_cast<double>(index);
   std::vector<double> image(4 * 5);
   for (std::size_t i = 0; i < image.size(); ++i) image[i] = k + 0.01 * static_cast<double>(i);
   std::vector<cd> signals(2 * 3);
   for (std::size_t i = 0; i < signals.size(); ++i)
     signals[i] = cd(k + static_cast<double>(i), -k - 0.5);
-  return sample_with(
+  return item_with(
       index, {{"image", Array::from<double>({4, 5}, image)},
               {"signals", Array::from<cd>({2, 3}, signals)},
               {"total_inversion", Array::scalar(3e16 * (k + 1))},
@@ -148,7 +148,7 @@ TEST(IoHdf5, ImagesAreChunkedOneItemPerChunkScalarsManyPerChunk) {
   const auto dir = raserflow::test::scratch_dir("io-h5-chunks");
   NodeHarness h5("io.hdf5", {{"fields", {"image", "total_inversion"}}}, 0, dir);
   for (std::int64_t i = 0; i < 2; ++i)
-    h5.run(sample_with(
+    h5.run(item_with(
         i, {{"image", Array::zeros<double>({44, 44})}, {"total_inversion", Array::scalar(1.0)}}));
   h5.finish();
   H5File f(dir / "dataset.h5");
@@ -181,6 +181,10 @@ TEST(IoHdf5, RootAttributesRecordFieldsVersionAndParameters) {
   EXPECT_EQ(params.at("path"), "dataset.h5")
       << "relative to the output folder, so --out does not change the file";
   EXPECT_EQ(params.at("compression"), 4);
+  EXPECT_EQ(int_attribute(f.id, "items_requested"), 3);
+  EXPECT_EQ(int_attribute(f.id, "items_done"), 3);
+  EXPECT_EQ(int_attribute(f.id, "items_held"), 3);
+  EXPECT_EQ(int_attribute(f.id, "complete"), 1);
   const hid_t d = H5Dopen2(f.id, "signals", H5P_DEFAULT);
   EXPECT_EQ(string_attribute(d, "raserflow_dtype"), std::vector<std::string>{"complex128"});
   H5Dclose(d);
@@ -218,30 +222,30 @@ TEST(IoHdf5, IdenticalRunsGiveByteIdenticalFiles) {
   EXPECT_TRUE(ba == bb) << "files differ: " << a << " " << b;
 }
 
-TEST(IoHdf5, AbortLeavesNoFile) {
+TEST(IoHdf5, AbortPublishesNothing) {
   const auto dir = raserflow::test::scratch_dir("io-h5-abort");
   NodeHarness h5("io.hdf5", {{"fields", {"image"}}}, 0, dir);
   h5.run(item(0));
   h5.run(item(1));
   h5.node().abort();
-  EXPECT_TRUE(fs::is_empty(dir)) << "neither dataset.h5 nor its temporary may remain";
+  EXPECT_TRUE(fs::is_empty(dir)) << "neither dataset.h5 nor a temporary may appear";
 }
 
 TEST(IoHdf5, ShapeChangeNamesFieldItemAndBothShapes) {
   const auto dir = raserflow::test::scratch_dir("io-h5-shape");
   NodeHarness h5("io.hdf5", {{"fields", {"image"}}}, 0, dir);
-  h5.run(sample_with(0, {{"image", Array::zeros<double>({4, 5})}}));
+  h5.run(item_with(0, {{"image", Array::zeros<double>({4, 5})}}));
   try {
-    h5.run(sample_with(1, {{"image", Array::zeros<double>({4, 6})}}));
+    h5.run(item_with(1, {{"image", Array::zeros<double>({4, 6})}}));
     FAIL() << "expected an error";
   } catch (const raserflow::Error& e) {
     const std::string msg = e.what();
     for (const char* part : {"'image'", "item 1", "[4 x 6]", "[4 x 5]"})
       EXPECT_NE(msg.find(part), std::string::npos) << part << " missing from: " << msg;
   }
-  EXPECT_THROW(h5.run(sample_with(2, {{"image", Array::zeros<float>({4, 5})}})), raserflow::Error);
+  EXPECT_THROW(h5.run(item_with(2, {{"image", Array::zeros<float>({4, 5})}})), raserflow::Error);
   // The good rows are still there and consistent.
-  h5.run(sample_with(3, {{"image", Array::zeros<double>({4, 5})}}));
+  h5.run(item_with(3, {{"image", Array::zeros<double>({4, 5})}}));
   h5.finish();
   H5File f(dir / "dataset.h5");
   EXPECT_EQ(dims_of(f.id, "image"), (std::vector<hsize_t>{2, 4, 5}));

@@ -1,6 +1,7 @@
 #pragma once
 // Reading io.hdf5 files back with the HDF5 C API, independently of the writer's code.
 #include <complex>
+#include <cstdint>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -73,6 +74,16 @@ inline std::vector<std::string> string_attribute(hid_t obj, const char* name) {
   H5Sclose(s);
   H5Aclose(a);
   return out;
+}
+
+// An integer attribute, read as int64.
+inline std::int64_t int_attribute(hid_t obj, const char* name) {
+  const hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+  if (a < 0) throw std::runtime_error(std::string("no attribute ") + name);
+  std::int64_t v = 0;
+  H5Aread(a, H5T_NATIVE_INT64, &v);
+  H5Aclose(a);
+  return v;
 }
 
 }  // namespace io_test

@@ -1,5 +1,6 @@
 // The io sinks in real pipelines run by the CLI: outputs in item order whatever the thread
-// count, nothing that looks complete after a failed run, and validation of field types.
+// count, nothing that looks complete after a failed run, validation of field types, a run
+// extended later, and `raserflow dataset info`.
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -33,10 +34,15 @@ edges:
 )";
 }
 
+// Outputs: files under `dir` other than the manifest and the run's state and checkpoints
+// (.raserflow/).
 std::size_t files_under(const fs::path& dir) {
   std::size_t n = 0;
-  for (const auto& e : fs::recursive_directory_iterator(dir))
-    n += e.is_regular_file() && e.path().filename() != "manifest.json";
+  for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator();
+       ++it) {
+    if (it->path().filename() == ".raserflow") it.disable_recursion_pending();
+    n += it->is_regular_file() && it->path().filename() != "manifest.json";
+  }
   return n;
 }
 
@@ -96,4 +102,32 @@ edges:
   const auto r = run_cli({"validate", p.string()});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("image"), std::string::npos) << r.err;
+}
+
+TEST(IoPipeline, ExtendedRunPublishesWhatOneLongerRunWould) {
+  const auto dir = scratch_dir("io-pipeline-extend");
+  const auto p = write_pipeline(dir, "p.yaml", pipeline("", "gen -> work"));
+  const auto whole = dir / "whole", ext = dir / "ext";
+  ASSERT_EQ(run_cli({"run", p.string(), "--out", whole.string()}).status, 0);
+  ASSERT_EQ(run_cli({"run", p.string(), "--out", ext.string(), "--set", "items=4"}).status, 0);
+  ASSERT_EQ(run_cli({"run", p.string(), "--out", ext.string()}).status, 0);
+  using raserflow::test::slurp;
+  EXPECT_TRUE(slurp(whole / "dataset.h5") == slurp(ext / "dataset.h5"));
+  for (const auto* f : {"png/item_000005.png", "plots/image_000001.png"})
+    EXPECT_TRUE(slurp(whole / f) == slurp(ext / f)) << f;
+}
+
+TEST(IoPipeline, DatasetInfoCommandSummarisesTheFile) {
+  const auto dir = scratch_dir("io-pipeline-info");
+  const auto p = write_pipeline(dir, "p.yaml", pipeline("", "gen -> work"));
+  ASSERT_EQ(run_cli({"run", p.string(), "--out", (dir / "out").string()}).status, 0);
+  const auto r = run_cli({"dataset", "info", (dir / "out" / "dataset.h5").string()});
+  EXPECT_EQ(r.status, 0) << r.err;
+  for (const auto* part : {"image        float64     [6 x 6 x 8]", "items_done       6",
+                           "complete         yes", "item_index       0 .. 5 (6 rows)"})
+    EXPECT_NE(r.out.find(part), std::string::npos) << part << " missing from:\n" << r.out;
+  const auto missing = run_cli({"dataset", "info", (dir / "none.h5").string()});
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_NE(missing.err.find("none.h5"), std::string::npos) << missing.err;
+  EXPECT_EQ(run_cli({"dataset", "list"}).status, 2);
 }

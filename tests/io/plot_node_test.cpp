@@ -13,8 +13,8 @@
 
 namespace fs = std::filesystem;
 using raserflow::Array;
+using raserflow::test::item_with;
 using raserflow::test::NodeHarness;
-using raserflow::test::sample_with;
 using cd = std::complex<double>;
 
 namespace {
@@ -49,7 +49,7 @@ TEST(IoPlot, MagnitudeOfChosenRowsIsPlottedAfterFinish) {
   const auto dir = raserflow::test::scratch_dir("io-plot-finish");
   NodeHarness plot(
       "io.plot", {{"field", "signals"}, {"rows", {0, 2}}, {"width", 640}, {"height", 400}}, 0, dir);
-  plot.run(sample_with(4, {{"signals", rotating_signals(3, 64)}}));
+  plot.run(item_with(4, {{"signals", rotating_signals(3, 64)}}));
   const auto file = dir / "plots" / "signals_000004.png";
   EXPECT_FALSE(fs::exists(file));
   plot.finish();
@@ -68,7 +68,7 @@ TEST(IoPlot, MagnitudeOfChosenRowsIsPlottedAfterFinish) {
 TEST(IoPlot, RealPartOscillates) {
   const auto dir = raserflow::test::scratch_dir("io-plot-real");
   NodeHarness plot("io.plot", {{"field", "signals"}, {"part", "real"}, {"path", "re.png"}}, 0, dir);
-  plot.run(sample_with(0, {{"signals", rotating_signals(1, 64)}}));
+  plot.run(item_with(0, {{"signals", rotating_signals(1, 64)}}));
   plot.finish();
   const cv::Mat img = cv::imread((dir / "re.png").string(), cv::IMREAD_COLOR);
   ASSERT_FALSE(img.empty());
@@ -93,8 +93,8 @@ TEST(IoPlot, TimeAxisFromDwellAndRankOneFields) {
   std::vector<double> y(100);
   for (std::size_t i = 0; i < y.size(); ++i) y[i] = std::exp(-0.03 * static_cast<double>(i));
   plot.run(
-      sample_with(0, {{"trace", Array::from<double>({100}, y)}, {"dwell", Array::scalar(0.5e-3)}}));
-  EXPECT_THROW(plot.run(sample_with(
+      item_with(0, {{"trace", Array::from<double>({100}, y)}, {"dwell", Array::scalar(0.5e-3)}}));
+  EXPECT_THROW(plot.run(item_with(
                    1, {{"trace", Array::from<double>({100}, y)}, {"dwell", Array::scalar(0.0)}})),
                raserflow::Error);
   plot.finish();
@@ -105,7 +105,7 @@ TEST(IoPlot, RowOutsideTheFieldIsAClearError) {
   const auto dir = raserflow::test::scratch_dir("io-plot-row");
   NodeHarness plot("io.plot", {{"field", "signals"}, {"rows", {5}}}, 0, dir);
   try {
-    plot.run(sample_with(0, {{"signals", rotating_signals(3, 8)}}));
+    plot.run(item_with(0, {{"signals", rotating_signals(3, 8)}}));
     FAIL() << "expected an error";
   } catch (const raserflow::Error& e) {
     const std::string msg = e.what();
@@ -118,7 +118,7 @@ TEST(IoPlot, UnsupportedDtypeNamesTheField) {
   const auto dir = raserflow::test::scratch_dir("io-plot-dtype");
   NodeHarness plot("io.plot", {{"field", "peaks"}}, 0, dir);
   try {
-    plot.run(sample_with(0, {{"peaks", Array::zeros<std::int64_t>({4})}}));
+    plot.run(item_with(0, {{"peaks", Array::zeros<std::int64_t>({4})}}));
     FAIL() << "expected an error";
   } catch (const raserflow::Error& e) {
     EXPECT_NE(std::string(e.what()).find("'peaks'"), std::string::npos) << e.what();
@@ -143,7 +143,7 @@ TEST(IoPlot, BadParametersAreRejectedBeforeTheRun) {
 TEST(IoPlot, AbortLeavesNothing) {
   const auto dir = raserflow::test::scratch_dir("io-plot-abort");
   NodeHarness plot("io.plot", {{"field", "signals"}}, 0, dir);
-  plot.run(sample_with(0, {{"signals", rotating_signals(1, 8)}}));
+  plot.run(item_with(0, {{"signals", rotating_signals(1, 8)}}));
   plot.node().abort();
   EXPECT_TRUE(fs::is_empty(dir) || !fs::exists(dir / "plots" / "signals_000000.png"));
   std::size_t n = 0;

@@ -11,8 +11,8 @@
 namespace fs = std::filesystem;
 namespace L = raserflow::io::layout;
 using raserflow::Array;
+using raserflow::test::item_with;
 using raserflow::test::NodeHarness;
-using raserflow::test::sample_with;
 
 namespace {
 
@@ -40,7 +40,7 @@ TEST(IoPng, FilesAppearOnlyAfterFinishWithTheExpectedSize) {
       {{"fields", {"image", "sinogram"}}, {"labels", {"A", "B"}}, {"scale", 4}, {"range", "unit"}},
       0, dir);
   for (std::int64_t item = 0; item < 3; ++item)
-    png.run(sample_with(item, {{"image", halves(10, 12)}, {"sinogram", halves(6, 16)}}));
+    png.run(item_with(item, {{"image", halves(10, 12)}, {"sinogram", halves(6, 16)}}));
   const auto first = dir / "png" / "item_000000.png";
   EXPECT_FALSE(fs::exists(first));
   png.finish();
@@ -68,8 +68,8 @@ TEST(IoPng, FilesAppearOnlyAfterFinishWithTheExpectedSize) {
 TEST(IoPng, AbortLeavesNothing) {
   const auto dir = raserflow::test::scratch_dir("io-png-abort");
   NodeHarness png("io.png", {{"fields", {"image"}}}, 0, dir);
-  png.run(sample_with(0, {{"image", halves(4, 4)}}));
-  png.run(sample_with(1, {{"image", halves(4, 4)}}));
+  png.run(item_with(0, {{"image", halves(4, 4)}}));
+  png.run(item_with(1, {{"image", halves(4, 4)}}));
   png.node().abort();
   EXPECT_EQ(files_under(dir), 0u);
 }
@@ -78,7 +78,7 @@ TEST(IoPng, ColourMapsWriteColourPixels) {
   const auto dir = raserflow::test::scratch_dir("io-png-colour");
   NodeHarness png("io.png", {{"fields", {"image"}}, {"colormap", "viridis"}, {"path", "v.png"}}, 0,
                   dir);
-  png.run(sample_with(0, {{"image", halves(8, 8)}}));
+  png.run(item_with(0, {{"image", halves(8, 8)}}));
   png.finish();
   const cv::Mat img = cv::imread((dir / "v.png").string(), cv::IMREAD_COLOR);
   ASSERT_FALSE(img.empty());
@@ -92,9 +92,9 @@ TEST(IoPng, ColourMapsWriteColourPixels) {
 TEST(IoPng, PatternWithoutItemCannotOverwriteAnEarlierItem) {
   const auto dir = raserflow::test::scratch_dir("io-png-overwrite");
   NodeHarness png("io.png", {{"fields", {"image"}}, {"path", "fixed.png"}}, 0, dir);
-  png.run(sample_with(0, {{"image", halves(4, 4)}}));
+  png.run(item_with(0, {{"image", halves(4, 4)}}));
   try {
-    png.run(sample_with(1, {{"image", halves(4, 4)}}));
+    png.run(item_with(1, {{"image", halves(4, 4)}}));
     FAIL() << "expected an error";
   } catch (const raserflow::Error& e) {
     EXPECT_NE(std::string(e.what()).find("{item}"), std::string::npos) << e.what();
@@ -120,7 +120,7 @@ TEST(IoPng, WrongDtypeOrNonFiniteValueNamesTheField) {
   NodeHarness png("io.png", {{"fields", {"recon"}}}, 0, dir);
   auto expect_error_naming_field = [&](Array a) {
     try {
-      png.run(sample_with(0, {{"recon", a}}));
+      png.run(item_with(0, {{"recon", a}}));
       FAIL() << "expected an error";
     } catch (const raserflow::Error& e) {
       EXPECT_NE(std::string(e.what()).find("'recon'"), std::string::npos) << e.what();

@@ -7,8 +7,8 @@
 #include "support/harness.hpp"
 
 namespace rf = raserflow;
+using rf::test::item_with;
 using rf::test::NodeHarness;
-using rf::test::sample_with;
 
 namespace {
 
@@ -21,7 +21,7 @@ rf::Array pattern(std::int64_t rows, std::int64_t cols, double offset = 0.0) {
   return rf::Array::from<double>({rows, cols}, v);
 }
 
-std::string error_of(NodeHarness& node, rf::Sample s) {
+std::string error_of(NodeHarness& node, rf::Item s) {
   try {
     node.run(std::move(s));
   } catch (const rf::Error& e) {
@@ -35,7 +35,7 @@ std::string error_of(NodeHarness& node, rf::Sample s) {
 TEST(MetricsNode, ScoresReconstructionAgainstImageByDefault) {
   NodeHarness node("metrics.image");
   auto s = node.run(
-      sample_with(0, {{"image", pattern(12, 12)}, {"reconstruction", pattern(12, 12, 0.1)}}));
+      item_with(0, {{"image", pattern(12, 12)}, {"reconstruction", pattern(12, 12, 0.1)}}));
   EXPECT_NEAR(s.scalar("mse"), 0.01, 1e-15);
   EXPECT_EQ(s.array("mse").rank(), 0);
   // R = max - min of the reference: the largest value is at r + c = 21 (odd, so the checker adds
@@ -47,7 +47,7 @@ TEST(MetricsNode, ScoresReconstructionAgainstImageByDefault) {
 
 TEST(MetricsNode, FieldNamesComeFromParameters) {
   NodeHarness node("metrics.image", {{"reference", "truth"}, {"test", "guess"}});
-  auto s = node.run(sample_with(0, {{"truth", pattern(9, 9)}, {"guess", pattern(9, 9)}}));
+  auto s = node.run(item_with(0, {{"truth", pattern(9, 9)}, {"guess", pattern(9, 9)}}));
   EXPECT_EQ(s.scalar("mse"), 0.0);
   EXPECT_DOUBLE_EQ(s.scalar("ssim"), 1.0);
   EXPECT_TRUE(std::isinf(s.scalar("psnr")));
@@ -66,8 +66,8 @@ TEST(MetricsNode, CropScoresTheCentreOnly) {
       test[i] = centre ? ref[i] : 5.0;
     }
   NodeHarness node("metrics.image", {{"crop", 2}});
-  auto s = node.run(sample_with(0, {{"image", rf::Array::from<double>({12, 12}, ref)},
-                                    {"reconstruction", rf::Array::from<double>({12, 12}, test)}}));
+  auto s = node.run(item_with(0, {{"image", rf::Array::from<double>({12, 12}, ref)},
+                                  {"reconstruction", rf::Array::from<double>({12, 12}, test)}}));
   EXPECT_EQ(s.scalar("mse"), 0.0);
   EXPECT_DOUBLE_EQ(s.scalar("ssim"), 1.0);
 }
@@ -75,7 +75,7 @@ TEST(MetricsNode, CropScoresTheCentreOnly) {
 TEST(MetricsNode, MismatchedShapesNameBoth) {
   NodeHarness node("metrics.image");
   const auto msg = error_of(
-      node, sample_with(0, {{"image", pattern(44, 44)}, {"reconstruction", pattern(48, 48)}}));
+      node, item_with(0, {{"image", pattern(44, 44)}, {"reconstruction", pattern(48, 48)}}));
   EXPECT_NE(msg.find("[44 x 44]"), std::string::npos) << msg;
   EXPECT_NE(msg.find("[48 x 48]"), std::string::npos) << msg;
 }
@@ -83,7 +83,7 @@ TEST(MetricsNode, MismatchedShapesNameBoth) {
 TEST(MetricsNode, TooLittleLeftAfterCropIsAnError) {
   NodeHarness node("metrics.image", {{"crop", 3}});
   const auto msg = error_of(
-      node, sample_with(0, {{"image", pattern(12, 12)}, {"reconstruction", pattern(12, 12)}}));
+      node, item_with(0, {{"image", pattern(12, 12)}, {"reconstruction", pattern(12, 12)}}));
   EXPECT_NE(msg.find("6 x 6"), std::string::npos) << msg;
   EXPECT_NE(msg.find("crop"), std::string::npos) << msg;
 }
@@ -92,18 +92,18 @@ TEST(MetricsNode, ConstantReferenceNeedsAnExplicitDataRange) {
   const auto flat = rf::Array::from<double>({8, 8}, std::vector<double>(64, 0.5));
   NodeHarness automatic("metrics.image");
   const auto msg =
-      error_of(automatic, sample_with(0, {{"image", flat}, {"reconstruction", pattern(8, 8)}}));
+      error_of(automatic, item_with(0, {{"image", flat}, {"reconstruction", pattern(8, 8)}}));
   EXPECT_NE(msg.find("data_range"), std::string::npos) << msg;
 
   NodeHarness fixed("metrics.image", {{"data_range", 1.0}});
-  auto s = fixed.run(sample_with(0, {{"image", flat}, {"reconstruction", flat}}));
+  auto s = fixed.run(item_with(0, {{"image", flat}, {"reconstruction", flat}}));
   EXPECT_DOUBLE_EQ(s.scalar("ssim"), 1.0);
 }
 
 TEST(MetricsNode, ExplicitDataRangeSetsPsnr) {
   NodeHarness node("metrics.image", {{"data_range", 2.0}});
   auto s =
-      node.run(sample_with(0, {{"image", pattern(8, 8)}, {"reconstruction", pattern(8, 8, -0.5)}}));
+      node.run(item_with(0, {{"image", pattern(8, 8)}, {"reconstruction", pattern(8, 8, -0.5)}}));
   EXPECT_NEAR(s.scalar("psnr"), 10 * std::log10(4.0 / 0.25), 1e-10);
 }
 
@@ -112,8 +112,8 @@ TEST(MetricsNode, NonFinitePixelsAreAnError) {
   v[10] = std::numeric_limits<double>::quiet_NaN();
   NodeHarness node("metrics.image");
   const auto msg =
-      error_of(node, sample_with(0, {{"image", pattern(8, 8)},
-                                     {"reconstruction", rf::Array::from<double>({8, 8}, v)}}));
+      error_of(node, item_with(0, {{"image", pattern(8, 8)},
+                                   {"reconstruction", rf::Array::from<double>({8, 8}, v)}}));
   EXPECT_NE(msg.find("reconstruction"), std::string::npos) << msg;
   EXPECT_NE(msg.find("NaN"), std::string::npos) << msg;
 }
@@ -122,8 +122,8 @@ TEST(MetricsNode, OverflowingPixelsAreAnError) {
   // Finite, but their squares are not.
   const auto huge = rf::Array::from<double>({8, 8}, std::vector<double>(64, 1e300));
   NodeHarness node("metrics.image");
-  const auto msg = error_of(
-      node, rf::test::sample_with(0, {{"image", pattern(8, 8)}, {"reconstruction", huge}}));
+  const auto msg =
+      error_of(node, rf::test::item_with(0, {{"image", pattern(8, 8)}, {"reconstruction", huge}}));
   EXPECT_NE(msg.find("overflow"), std::string::npos) << msg;
 }
 

@@ -18,7 +18,7 @@ namespace {
 std::vector<double> read_back(const std::filesystem::path& file, int size = 0,
                               rf::Shape* shape = nullptr) {
   NodeHarness node("phantom.file", {{"path", file.string()}, {"size", size}});
-  const auto s = node.run(rf::test::sample_with(0, {}));
+  const auto s = node.run(rf::test::item_with(0, {}));
   const auto& a = s.array("image");
   if (shape) *shape = a.shape();
   const auto v = a.values<double>();
@@ -126,8 +126,8 @@ TEST(PhantomFile, EveryItemGetsTheSameImage) {
   cv::Mat m(5, 5, CV_8U, cv::Scalar(51));
   ASSERT_TRUE(cv::imwrite((dir / "e.png").string(), m));
   NodeHarness node("phantom.file", {{"path", (dir / "e.png").string()}});
-  const auto a = node.run(rf::test::sample_with(0, {})).array("image");
-  const auto b = node.run(rf::test::sample_with(9, {})).array("image");
+  const auto a = node.run(rf::test::item_with(0, {})).array("image");
+  const auto b = node.run(rf::test::item_with(9, {})).array("image");
   EXPECT_EQ(a.values<double>().data(), b.values<double>().data()) << "one shared buffer";
   EXPECT_EQ(a.values<double>()[0], 0.2);
 }

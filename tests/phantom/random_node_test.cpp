@@ -14,7 +14,7 @@ using rf::test::NodeHarness;
 namespace {
 
 std::vector<double> image_of(NodeHarness& node, std::int64_t item) {
-  const auto s = node.run(rf::test::sample_with(item, {}));
+  const auto s = node.run(rf::test::item_with(item, {}));
   const auto& a = s.array("image");
   EXPECT_EQ(a.rank(), 2);
   const auto v = a.values<double>();

@@ -30,7 +30,7 @@ struct Picture {
 
 Picture node_image(int size, const std::string& grid = "pixel_centres") {
   NodeHarness node("phantom.shepp_logan", {{"size", size}, {"grid", grid}});
-  auto s = node.run(rf::test::sample_with(0, {}));
+  auto s = node.run(rf::test::item_with(0, {}));
   const auto& a = s.array("image");
   EXPECT_EQ(a.shape(), (rf::Shape{size, size}));
   const auto v = a.values<double>();
@@ -185,7 +185,7 @@ TEST(PhantomSheppLogan, GridConventions) {
 
 TEST(PhantomSheppLogan, EveryItemGetsTheSameImage) {
   NodeHarness node("phantom.shepp_logan");
-  const auto a = node.run(rf::test::sample_with(0, {})), b = node.run(rf::test::sample_with(7, {}));
+  const auto a = node.run(rf::test::item_with(0, {})), b = node.run(rf::test::item_with(7, {}));
   const auto first = a.array("image").values<double>(), later = b.array("image").values<double>();
   ASSERT_EQ(first.size(), 44u * 44u);
   EXPECT_TRUE(std::equal(first.begin(), first.end(), later.begin()));
@@ -206,7 +206,7 @@ TEST(PhantomSheppLogan, SupersampledPixelsAreAreaAverages) {
     exact += e.intensity * std::numbers::pi * e.a * e.b;
   auto mean_area = [](int k) {
     NodeHarness node("phantom.shepp_logan", {{"size", 44}, {"supersample", k}});
-    const auto v = node.run(rf::test::sample_with(0, {})).array("image").values<double>();
+    const auto v = node.run(rf::test::item_with(0, {})).array("image").values<double>();
     return 4.0 * std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
   };
   EXPECT_NEAR(mean_area(8), exact, 0.005 * exact);

@@ -7,7 +7,7 @@ namespace {
 struct NeedsDependency final : raserflow::Node {
   static constexpr auto type = "test.needs_dependency";
   static constexpr auto doc = "calls into a library that cannot be found";
-  void process(raserflow::Sample&) override { raserflow_test_dependency(); }
+  void process(raserflow::Item&) override { raserflow_test_dependency(); }
 };
 RASERFLOW_NODE(NeedsDependency);
 }  // namespace

@@ -1,6 +1,7 @@
 // Node types that exist only to exercise the runtime: typed reads, input files and failures.
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <stdexcept>
 
@@ -18,7 +19,7 @@ struct Typed final : raserflow::Node {
   raserflow::Writes<double, 0> total{this, "total", {.doc = "sum of the image times scale"}};
   raserflow::Param<std::string> path{
       this, "path", "", {.doc = "a file that must exist", .path = raserflow::PathKind::input}};
-  void process(raserflow::Sample& s) override {
+  void process(raserflow::Item& s) override {
     double sum = 0;
     for (double v : image.values(s)) sum += v;
     if (scale.in(s)) sum *= scale.array(s).as_double();
@@ -31,14 +32,14 @@ struct ThrowInConstructor final : raserflow::Node {
   static constexpr auto type = "test.throw_ctor";
   static constexpr auto doc = "throws while being constructed";
   ThrowInConstructor() { throw std::runtime_error("constructor refuses"); }
-  void process(raserflow::Sample&) override {}
+  void process(raserflow::Item&) override {}
 };
 RASERFLOW_NODE(ThrowInConstructor);
 
 struct ThrowInProcess final : raserflow::Node {
   static constexpr auto type = "test.throw_process";
   static constexpr auto doc = "throws a std::runtime_error (not raserflow::Error) at item 2";
-  void process(raserflow::Sample& s) override {
+  void process(raserflow::Item& s) override {
     if (s.index() == 2) throw std::runtime_error("process refuses item two");
   }
 };
@@ -48,7 +49,7 @@ struct WrongWrite final : raserflow::Node {
   static constexpr auto type = "test.wrong_write";
   static constexpr auto doc = "declares a float64 field and writes int32";
   raserflow::Writes<double> out{this, "out"};
-  void process(raserflow::Sample& s) override {
+  void process(raserflow::Item& s) override {
     out.put(s, raserflow::Array::scalar<std::int32_t>(1));
   }
 };
@@ -68,7 +69,7 @@ struct SlowDevice final : raserflow::Node {
       this, "wait", 0.001, {.doc = "seconds per acquisition", .unit = "s", .min = 0}};
   raserflow::Writes<std::int64_t, 0> acquired{this, "acquired", {.doc = "1 per acquisition"}};
 
-  void process(raserflow::Sample& s) override {
+  void process(raserflow::Item& s) override {
     std::unique_lock lock(mutex_);
     if (cv_.wait_for(lock, std::chrono::duration<double>(*wait), [this] { return interrupted_; }))
       throw raserflow::Error("acquisition interrupted");
@@ -94,6 +95,43 @@ struct SlowDevice final : raserflow::Node {
   bool interrupted_ = false;
 };
 RASERFLOW_NODE(SlowDevice);
+
+}  // namespace
+
+namespace {
+
+// A source that knows how many items it holds, like a folder of recordings.
+struct Counted final : raserflow::Node {
+  static constexpr auto type = "test.counted";
+  static constexpr auto doc = "a source holding `count` items";
+  raserflow::Param<std::int64_t> count{this, "count", 7, {.doc = "items held", .min = 1}};
+  raserflow::Writes<std::int64_t, 0> number{this, "number", {.doc = "the item index"}};
+  std::optional<std::int64_t> item_count() const override { return *count; }
+  void process(raserflow::Item& s) override {
+    number.put(s, raserflow::Array::scalar<std::int64_t>(s.index()));
+  }
+};
+RASERFLOW_NODE(Counted);
+
+// A plugin command: prints its arguments, fails on "fail", refuses "--bad".
+int hello(const std::vector<std::string>& args) {
+  if (!args.empty() && args[0] == "--help") {
+    std::printf("usage: raserflow hello [WORD]...\n");
+    return 0;
+  }
+  for (const auto& a : args) {
+    if (a == "--bad") {
+      std::fprintf(stderr, "hello: unknown option --bad\n");
+      return 2;
+    }
+    if (a == "fail") return 1;
+  }
+  std::printf("hello");
+  for (const auto& a : args) std::printf(" %s", a.c_str());
+  std::printf("\n");
+  return 0;
+}
+RASERFLOW_COMMAND(hello, "prints its arguments (a test of plugin commands)", hello);
 
 }  // namespace
 

@@ -15,14 +15,14 @@ using raserflow::Array;
 
 namespace {
 
-raserflow::Sample reference_sample() {
+raserflow::Item reference_sample() {
   const auto& sino = radon_test::reference("radon");
   const auto& angles = radon_test::reference("angles");
-  return t::sample_with(0, {{"projections", Array::from<double>({30, 67}, sino.values)},
-                            {"angles", Array::from<double>({30}, angles.values)}});
+  return t::item_with(0, {{"projections", Array::from<double>({30, 67}, sino.values)},
+                          {"angles", Array::from<double>({30}, angles.values)}});
 }
 
-std::string error_of(t::NodeHarness& node, raserflow::Sample s) {
+std::string error_of(t::NodeHarness& node, raserflow::Item s) {
   try {
     node.run(std::move(s));
   } catch (const raserflow::Error& e) {
@@ -84,7 +84,7 @@ TEST(RadonFbpNode, AnglesThatDoNotMatchTheRowsAreAnError) {
 TEST(RadonFbpNode, MalformedInputsAreErrorsNotCrashes) {
   t::NodeHarness node("radon.fbp");
   auto with = [](Array p, Array a) {
-    return t::sample_with(0, {{"projections", std::move(p)}, {"angles", std::move(a)}});
+    return t::item_with(0, {{"projections", std::move(p)}, {"angles", std::move(a)}});
   };
   EXPECT_NE(
       error_of(node, with(Array::zeros<double>({0, 67}), Array::zeros<double>({0}))).find("empty"),
@@ -96,7 +96,7 @@ TEST(RadonFbpNode, MalformedInputsAreErrorsNotCrashes) {
   inf.mutable_values<double>()[3] = std::numeric_limits<double>::infinity();
   EXPECT_NE(error_of(node, with(inf, Array::zeros<double>({2}))).find("non-finite"),
             std::string::npos);
-  EXPECT_NE(error_of(node, t::sample_with(0, {{"angles", Array::zeros<double>({2})}})), "no error");
+  EXPECT_NE(error_of(node, t::item_with(0, {{"angles", Array::zeros<double>({2})}})), "no error");
 }
 
 // One node instance on several threads at once, with bin counts it has not seen, so filters
@@ -108,8 +108,8 @@ TEST(RadonFbpNode, ConcurrentItemsGiveTheSerialResults) {
     std::vector<double> p(static_cast<std::size_t>(12 * m)), a(12);
     for (std::size_t i = 0; i < p.size(); ++i) p[i] = std::sin(0.37 * static_cast<double>(i + k));
     for (std::size_t j = 0; j < a.size(); ++j) a[j] = 15.0 * static_cast<double>(j);
-    return t::sample_with(k, {{"projections", Array::from<double>({12, m}, p)},
-                              {"angles", Array::from<double>({12}, a)}});
+    return t::item_with(k, {{"projections", Array::from<double>({12, m}, p)},
+                            {"angles", Array::from<double>({12}, a)}});
   };
   std::vector<std::vector<double>> serial;
   for (std::size_t k = 0; k < bins.size(); ++k) {

@@ -24,7 +24,7 @@ Array ramp_image(std::int64_t rows, std::int64_t cols) {
 TEST(RadonProjectNode, DefaultsGiveThePapers30By67Sinogram) {
   t::NodeHarness node("radon.project");
   const auto image = ramp_image(44, 44);
-  const auto out = node.run(t::sample_with(0, {{"image", image}}));
+  const auto out = node.run(t::item_with(0, {{"image", image}}));
   const auto& p = out.array("projections");
   const auto& a = out.array("angles");
   ASSERT_EQ(p.shape(), (raserflow::Shape{30, 67}));
@@ -42,12 +42,12 @@ TEST(RadonProjectNode, DefaultsGiveThePapers30By67Sinogram) {
 
 TEST(RadonProjectNode, AngleCountAndBinsAreHonoured) {
   t::NodeHarness node("radon.project", {{"angle_count", 8}, {"bins", 50}});
-  const auto out = node.run(t::sample_with(3, {{"image", ramp_image(44, 44)}}));
+  const auto out = node.run(t::item_with(3, {{"image", ramp_image(44, 44)}}));
   EXPECT_EQ(out.array("projections").shape(), (raserflow::Shape{8, 50}));
   EXPECT_DOUBLE_EQ(out.array("angles").values<double>()[1], 22.5);
   t::NodeHarness wide("radon.project");
-  EXPECT_EQ(
-      wide.run(t::sample_with(0, {{"image", ramp_image(48, 48)}})).array("projections").dim(1), 71);
+  EXPECT_EQ(wide.run(t::item_with(0, {{"image", ramp_image(48, 48)}})).array("projections").dim(1),
+            71);
 }
 
 TEST(RadonProjectNode, RejectsOutOfRangeParameters) {
@@ -68,7 +68,7 @@ TEST(RadonProjectNode, BadImagesGiveClearErrors) {
   t::NodeHarness node("radon.project");
   auto message = [&](Array image) {
     try {
-      node.run(t::sample_with(0, {{"image", std::move(image)}}));
+      node.run(t::item_with(0, {{"image", std::move(image)}}));
     } catch (const raserflow::Error& e) {
       return std::string(e.what());
     }
@@ -79,7 +79,7 @@ TEST(RadonProjectNode, BadImagesGiveClearErrors) {
   auto nan = Array::zeros<double>({3, 3});
   nan.mutable_values<double>()[5] = std::numeric_limits<double>::quiet_NaN();
   EXPECT_NE(message(nan).find("row 1, column 2"), std::string::npos);
-  EXPECT_THROW(node.run(t::sample_with(0, {{"image", Array::zeros<float>({4, 4})}})),
+  EXPECT_THROW(node.run(t::item_with(0, {{"image", Array::zeros<float>({4, 4})}})),
                raserflow::Error);
-  EXPECT_THROW(node.run(t::sample_with(0, {})), raserflow::Error);  // no image at all
+  EXPECT_THROW(node.run(t::item_with(0, {})), raserflow::Error);  // no image at all
 }

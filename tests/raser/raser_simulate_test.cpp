@@ -24,7 +24,7 @@ rf::Array profiles(int P, int M) {
   return rf::Array::from<double>({P, M}, v);
 }
 
-rf::Sample run(const nlohmann::json& params, rf::Sample in, std::uint64_t seed = 1) {
+rf::Item run(const nlohmann::json& params, rf::Item in, std::uint64_t seed = 1) {
   NodeHarness node("raser.simulate", params, seed);
   return node.run(std::move(in));
 }
@@ -32,7 +32,7 @@ rf::Sample run(const nlohmann::json& params, rf::Sample in, std::uint64_t seed =
 const nlohmann::json kFast{{"samples", 512}, {"t1", 10.0}, {"t2_star", 0.3}};
 
 TEST(RaserSimulate, WritesTheFieldContract) {
-  auto s = run(kFast, rf::test::sample_with(0, {{"projections", profiles(3, 67)}}));
+  auto s = run(kFast, rf::test::item_with(0, {{"projections", profiles(3, 67)}}));
   EXPECT_EQ(s.array("signals").shape(), (rf::Shape{3, 512}));
   EXPECT_EQ(s.array("signals").dtype(), rf::DType::complex128);
   for (const char* f :
@@ -47,7 +47,7 @@ TEST(RaserSimulate, WritesTheFieldContract) {
 
 TEST(RaserSimulate, ModeFrequenciesFollowThePaperGeometry) {
   // G1: γ/2π · 26 µT/m · 7.4 mm / 67 = 0.12227 Hz per bin; the centre bin sits at the carrier.
-  auto s = run(kFast, rf::test::sample_with(0, {{"projections", profiles(2, 67)}}));
+  auto s = run(kFast, rf::test::item_with(0, {{"projections", profiles(2, 67)}}));
   auto f = s.array("mode_frequencies").values<double>();
   EXPECT_DOUBLE_EQ(f[33], 500.0);
   EXPECT_NEAR(f[34] - f[33], 0.12227, 0.12227 * 1e-4);
@@ -57,7 +57,7 @@ TEST(RaserSimulate, ModeFrequenciesFollowThePaperGeometry) {
 
 TEST(RaserSimulate, InitialInversionIsTheProfileScaledToTheTotal) {
   auto s = run({{"samples", 64}, {"total_inversion", 2e16}},
-               rf::test::sample_with(0, {{"projections", profiles(2, 67)}}));
+               rf::test::item_with(0, {{"projections", profiles(2, 67)}}));
   auto d = s.array("initial_inversion").values<double>();
   const auto profile = profiles(2, 67);
   auto p = profile.values<double>();
@@ -77,23 +77,23 @@ TEST(RaserSimulate, InitialInversionIsTheProfileScaledToTheTotal) {
 
 TEST(RaserSimulate, FlatProfilesGiveZeroTargets) {
   auto flat = rf::Array::from<double>({1, 5}, {0, 0, 0, 0, 0});
-  auto s = run({{"samples", 16}}, rf::test::sample_with(0, {{"projections", flat}}));
+  auto s = run({{"samples", 16}}, rf::test::item_with(0, {{"projections", flat}}));
   for (double v : s.array("targets").values<double>()) EXPECT_EQ(v, 0.0);
   for (double v : s.array("initial_inversion").values<double>()) EXPECT_EQ(v, 0.0);
 }
 
 TEST(RaserSimulate, UpstreamTotalInversionWinsOverTheParameter) {
   auto s = run({{"samples", 16}, {"total_inversion", 1e10}},
-               rf::test::sample_with(0, {{"projections", profiles(1, 9)},
-                                         {"total_inversion", rf::Array::scalar(4e16)}}));
+               rf::test::item_with(0, {{"projections", profiles(1, 9)},
+                                       {"total_inversion", rf::Array::scalar(4e16)}}));
   auto d = s.array("initial_inversion").values<double>();
   EXPECT_NEAR(std::accumulate(d.begin(), d.end(), 0.0), 4e16, 4e16 * 1e-12);
 }
 
 TEST(RaserSimulate, UpstreamSampleVolumeSetsTheCoupling) {
   // β = μ0 ħ γ² Q / (4 V_S): halving V_S doubles β.
-  auto a = run({{"samples", 16}}, rf::test::sample_with(0, {{"projections", profiles(1, 9)}}));
-  auto half = rf::test::sample_with(0, {{"projections", profiles(1, 9)}});
+  auto a = run({{"samples", 16}}, rf::test::item_with(0, {{"projections", profiles(1, 9)}}));
+  auto half = rf::test::item_with(0, {{"projections", profiles(1, 9)}});
   half.set("sample_volume", rf::Array::scalar(1.056e-7 / 2));
   auto b = run({{"samples", 16}}, half);
   EXPECT_NEAR(b.scalar("beta") / a.scalar("beta"), 2.0, 1e-12);
@@ -101,17 +101,17 @@ TEST(RaserSimulate, UpstreamSampleVolumeSetsTheCoupling) {
 
 TEST(RaserSimulate, EpsilonSetsTheDistanceFromThreshold) {
   auto s = run({{"samples", 16}, {"epsilon", 12.5}},
-               rf::test::sample_with(0, {{"projections", profiles(3, 21)}}));
+               rf::test::item_with(0, {{"projections", profiles(3, 21)}}));
   for (double e : s.array("epsilon").values<double>()) EXPECT_NEAR(e, 12.5, 1e-9);
   // Without epsilon, ε follows from Q, V_S and T2*: 3e16 spins against d_th ≈ 2.97e15 (§1.3).
-  auto t = run({{"samples", 16}}, rf::test::sample_with(0, {{"projections", profiles(1, 21)}}));
+  auto t = run({{"samples", 16}}, rf::test::item_with(0, {{"projections", profiles(1, 21)}}));
   EXPECT_NEAR(t.array("epsilon").values<double>()[0], 3e16 / 2.9691e15, 0.01);
 }
 
 TEST(RaserSimulate, TheSameItemGivesTheSameSignalsAndItemsDiffer) {
-  auto a = run(kFast, rf::test::sample_with(5, {{"projections", profiles(2, 67)}}));
-  auto b = run(kFast, rf::test::sample_with(5, {{"projections", profiles(2, 67)}}));
-  auto c = run(kFast, rf::test::sample_with(6, {{"projections", profiles(2, 67)}}));
+  auto a = run(kFast, rf::test::item_with(5, {{"projections", profiles(2, 67)}}));
+  auto b = run(kFast, rf::test::item_with(5, {{"projections", profiles(2, 67)}}));
+  auto c = run(kFast, rf::test::item_with(6, {{"projections", profiles(2, 67)}}));
   auto sa = a.array("signals").values<Complex>(), sb = b.array("signals").values<Complex>();
   EXPECT_TRUE(std::equal(sa.begin(), sa.end(), sb.begin()));
   EXPECT_NE(a.array("initial_transverse").values<Complex>()[0],
@@ -119,7 +119,7 @@ TEST(RaserSimulate, TheSameItemGivesTheSameSignalsAndItemsDiffer) {
 }
 
 TEST(RaserSimulate, FirstSampleIsTheInitialTransverseSpin) {
-  auto s = run(kFast, rf::test::sample_with(0, {{"projections", profiles(2, 67)}}));
+  auto s = run(kFast, rf::test::item_with(0, {{"projections", profiles(2, 67)}}));
   auto sig = s.array("signals").values<Complex>();
   auto a0 = s.array("initial_transverse").values<Complex>();
   for (int j = 0; j < 2; ++j) {
@@ -134,7 +134,7 @@ TEST(RaserSimulate, ASingleModeRingsAtItsFrequencyInTheReceiverFrame) {
   // carrier: the phase advances 2π f_c dwell per sample.
   auto one = rf::Array::from<double>({1, 1}, {1.0});
   auto s = run({{"samples", 256}, {"carrier_offset", 123.0}, {"epsilon", 5.0}},
-               rf::test::sample_with(0, {{"projections", one}}));
+               rf::test::item_with(0, {{"projections", one}}));
   auto sig = s.array("signals").values<Complex>();
   const double expected = 2 * std::numbers::pi * 123.0 * 0.5e-3;
   for (int k = 100; k < 110; ++k) EXPECT_NEAR(std::arg(sig[k + 1] / sig[k]), expected, 1e-9);
@@ -142,7 +142,7 @@ TEST(RaserSimulate, ASingleModeRingsAtItsFrequencyInTheReceiverFrame) {
 
 TEST(RaserSimulate, BelowThresholdThereIsNoBurst) {
   auto s = run({{"samples", 400}, {"epsilon", 0.5}, {"t1", 10.0}},
-               rf::test::sample_with(0, {{"projections", profiles(1, 31)}}));
+               rf::test::item_with(0, {{"projections", profiles(1, 31)}}));
   auto sig = s.array("signals").values<Complex>();
   double peak_late = 0;
   for (int k = 10; k < 400; ++k) peak_late = std::max(peak_late, std::abs(sig[k]));
@@ -151,7 +151,7 @@ TEST(RaserSimulate, BelowThresholdThereIsNoBurst) {
 
 TEST(RaserSimulate, RandomPumpedModesLieInTheirRange) {
   auto s = run({{"samples", 64}, {"pump_rate", 2.0}, {"pump_decay", 3.0}, {"pump_random_modes", 2}},
-               rf::test::sample_with(0, {{"projections", profiles(4, 67)}}));
+               rf::test::item_with(0, {{"projections", profiles(4, 67)}}));
   auto rate = s.array("pump_rate").values<double>();
   auto target = s.array("pump_target").values<double>();
   auto d0 = s.array("initial_inversion").values<double>();
@@ -172,7 +172,7 @@ TEST(RaserSimulate, RandomPumpedModesLieInTheirRange) {
 
 TEST(RaserSimulate, DomainRandomisationVariesTheInversion) {
   auto s = run({{"samples", 16}, {"sigma_projection", 0.2}},
-               rf::test::sample_with(0, {{"projections", profiles(30, 9)}}));
+               rf::test::item_with(0, {{"projections", profiles(30, 9)}}));
   auto e = s.array("epsilon").values<double>();
   const double mean = std::accumulate(e.begin(), e.end(), 0.0) / 30;
   double var = 0;
@@ -188,8 +188,7 @@ TEST(RaserSimulate, InconsistentParametersAreRejected) {
       rf::ParamError);
   EXPECT_THROW(NodeHarness("raser.simulate", {{"pump_range", {5, 2}}}), rf::ParamError);
   NodeHarness bad_mode("raser.simulate", {{"pump_modes", {70}}});
-  EXPECT_THROW(bad_mode.run(rf::test::sample_with(0, {{"projections", profiles(1, 67)}})),
-               rf::Error);
+  EXPECT_THROW(bad_mode.run(rf::test::item_with(0, {{"projections", profiles(1, 67)}})), rf::Error);
 }
 
 }  // namespace

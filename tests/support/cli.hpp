@@ -39,7 +39,10 @@ inline std::filesystem::path scratch_dir(const std::string& name) {
 
 struct CliOptions {
   std::vector<std::string> env;  // "NAME=VALUE" added to the environment
-  int interrupt_after_ms = -1;   // send SIGINT after this long
+  int interrupt_after_ms = -1;   // send `signal` after this long
+  int signal = SIGINT;
+  int second_signal_after_ms = -1;  // send `signal` again this long after the first
+  long file_size_limit = -1;        // RLIMIT_FSIZE in bytes (SIGXFSZ ignored: writes fail)
 };
 
 inline CliResult run_cli(const std::vector<std::string>& args, const CliOptions& options = {}) {
@@ -54,6 +57,14 @@ inline CliResult run_cli(const std::vector<std::string>& args, const CliOptions&
     ::dup2(out, 1);
     ::dup2(err, 2);
     for (const auto& e : options.env) ::putenv(const_cast<char*>(e.c_str()));
+    if (options.file_size_limit >= 0) {
+      ::signal(SIGXFSZ, SIG_IGN);
+      const rlim_t limit = static_cast<rlim_t>(options.file_size_limit);
+      struct rlimit rl {
+        limit, limit
+      };
+      ::setrlimit(RLIMIT_FSIZE, &rl);
+    }
     std::vector<char*> argv{const_cast<char*>(RASERFLOW_EXE)};
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
@@ -63,7 +74,11 @@ inline CliResult run_cli(const std::vector<std::string>& args, const CliOptions&
   CliResult r;
   if (options.interrupt_after_ms >= 0) {
     ::usleep(static_cast<useconds_t>(options.interrupt_after_ms) * 1000);
-    ::kill(pid, SIGINT);
+    ::kill(pid, options.signal);
+    if (options.second_signal_after_ms >= 0) {
+      ::usleep(static_cast<useconds_t>(options.second_signal_after_ms) * 1000);
+      ::kill(pid, options.signal);
+    }
   }
   int status = 0;
   struct rusage usage {};

@@ -46,6 +46,29 @@ struct dtype_traits<std::complex<double>> {
 template <class T>
 inline constexpr DType dtype_of = dtype_traits<T>::value;
 
+// Calls f(T{}) with T the element type of `t`; the one place that turns a runtime dtype into
+// a C++ type:  visit_dtype(a.dtype(), [&](auto zero) { using T = decltype(zero); ... });
+template <class F>
+decltype(auto) visit_dtype(DType t, F&& f) {
+  switch (t) {
+    case DType::uint8:
+      return f(std::uint8_t{});
+    case DType::int32:
+      return f(std::int32_t{});
+    case DType::int64:
+      return f(std::int64_t{});
+    case DType::float32:
+      return f(float{});
+    case DType::float64:
+      return f(double{});
+    case DType::complex64:
+      return f(std::complex<float>{});
+    case DType::complex128:
+      break;
+  }
+  return f(std::complex<double>{});
+}
+
 RASERFLOW_API std::string_view dtype_name(DType t);
 RASERFLOW_API std::optional<DType> parse_dtype(std::string_view name);
 RASERFLOW_API std::size_t dtype_size(DType t);

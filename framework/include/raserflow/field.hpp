@@ -5,7 +5,7 @@
 
 #include "raserflow/array.hpp"
 #include "raserflow/dtype.hpp"
-#include "raserflow/sample.hpp"
+#include "raserflow/item.hpp"
 
 namespace raserflow {
 
@@ -14,7 +14,7 @@ class Node;
 inline constexpr int any_rank = -1;
 
 // What a node reads or writes. `declared` is the name in the node's code; `actual` is the
-// field in the sample after the pipeline's `inputs:`/`outputs:` renames.
+// field in the item after the pipeline's `inputs:`/`outputs:` renames.
 struct FieldSpec {
   std::string declared;
   std::string actual;
@@ -57,9 +57,9 @@ class Reads {
         slot_(detail::declare_read(owner, {name, name, false, detail::dtype_or_any<T>(), Rank,
                                            std::string(info.doc), info.optional})) {}
   const std::string& name() const { return detail::read_spec(owner_, slot_).actual; }
-  bool in(const Sample& s) const { return s.has(name()); }
-  const Array& array(const Sample& s) const { return s.array(name()); }
-  std::span<const T> values(const Sample& s) const requires(!std::is_void_v<T>) {
+  bool in(const Item& s) const { return s.has(name()); }
+  const Array& array(const Item& s) const { return s.array(name()); }
+  std::span<const T> values(const Item& s) const requires(!std::is_void_v<T>) {
     return s.array(name()).template values<T>();
   }
 
@@ -77,7 +77,7 @@ class Writes {
         slot_(detail::declare_write(owner, {name, name, false, detail::dtype_or_any<T>(), Rank,
                                             std::string(info.doc), false})) {}
   const std::string& name() const { return detail::write_spec(owner_, slot_).actual; }
-  void put(Sample& s, Array a) const {
+  void put(Item& s, Array a) const {
     detail::check_array(detail::write_spec(owner_, slot_), a);
     s.set(name(), std::move(a));
   }
@@ -94,8 +94,8 @@ class ReadsText {
         slot_(detail::declare_read(owner, {name, name, true, std::nullopt, any_rank,
                                            std::string(info.doc), info.optional})) {}
   const std::string& name() const { return detail::read_spec(owner_, slot_).actual; }
-  bool in(const Sample& s) const { return s.has(name()); }
-  const std::string& text(const Sample& s) const { return s.text(name()); }
+  bool in(const Item& s) const { return s.has(name()); }
+  const std::string& text(const Item& s) const { return s.text(name()); }
 
  private:
   Node* owner_;
@@ -109,7 +109,7 @@ class WritesText {
         slot_(detail::declare_write(
             owner, {name, name, true, std::nullopt, any_rank, std::string(info.doc), false})) {}
   const std::string& name() const { return detail::write_spec(owner_, slot_).actual; }
-  void put(Sample& s, std::string text) const { s.set(name(), std::move(text)); }
+  void put(Item& s, std::string text) const { s.set(name(), std::move(text)); }
 
  private:
   Node* owner_;

@@ -1,15 +1,17 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "raserflow/export.hpp"
 #include "raserflow/field.hpp"
+#include "raserflow/item.hpp"
 #include "raserflow/param.hpp"
-#include "raserflow/sample.hpp"
 
 namespace raserflow {
 
@@ -27,10 +29,30 @@ namespace detail {
 struct NodeAccess;
 }
 
+// A position in a run: the first `items` items of this process's share, in item order, are
+// done (dropped ones included), and `next_index` is the index of the item after them. Items
+// whose index is below `next_index` are exactly those done, sharded or not.
+struct Progress {
+  std::int64_t items = 0;
+  std::int64_t next_index = 0;
+};
+
+// What finish() publishes: `done` items of `requested`; `complete` is false when the run was
+// stopped early (Ctrl-C, SIGTERM, end of a live stream before `items:`).
+struct Publication {
+  Progress done;
+  std::int64_t requested = 0;
+  bool complete = true;
+};
+
+// item_count() of a source that produces items until its stream ends or the run is stopped.
+inline constexpr std::int64_t open_ended = std::numeric_limits<std::int64_t>::max();
+
 // Base of every node. A node declares its parameters and fields as members (Param, Reads,
 // Writes); the runtime sets the parameters, calls configure(), checks the graph, calls
-// start() once, process() per item, then finish() after the last item of a successful run or
-// abort() after a failure or interruption.
+// start() once, process() per item (or process_batch() per batch), checkpoint() now and then
+// in item order (ordered and device nodes), then finish() to publish after a run that ended
+// well or was stopped, or abort() after a failure.
 class RASERFLOW_API Node {
  public:
   Node();
@@ -42,10 +64,22 @@ class RASERFLOW_API Node {
   virtual void configure() {}
   // Acquire resources: open files, plan transforms, load models.
   virtual void start() {}
-  virtual void process(Sample& sample) = 0;
-  // Commit outputs; only called when every item succeeded.
+  virtual void process(Item& item) = 0;
+  // Several consecutive surviving items in item order, when the pipeline sets `batch:` on
+  // this node. The default calls process() on each; a neural network stacks them instead.
+  virtual void process_batch(std::span<Item* const> items);
+  // Sources (nodes without inputs) that know how many items they have, e.g. a folder of
+  // recordings; `open_ended` for a live stream. nullopt: as many as the pipeline's `items:`.
+  // Called after configure().
+  virtual std::optional<std::int64_t> item_count() const { return std::nullopt; }
+  // Ordered and device nodes: make everything received so far survive a kill -9 (close a
+  // piece file and rename it into place), so a later run can resume after `done`. Runs in
+  // item order between items; every such node checkpoints at the same positions.
+  virtual void checkpoint(const Progress& done) { (void)done; }
+  // Publish outputs under their final names: the run ended well, or was stopped and
+  // publication() says how far it got. Not called after a failure.
   virtual void finish() {}
-  // Remove partial outputs after a failure or interruption.
+  // Remove what this run wrote outside checkpoints after a failure.
   virtual void abort() noexcept {}
   // Called from another thread when the run is cancelled (a failure elsewhere, Ctrl-C) while
   // process() may be running: unblock any wait on hardware or I/O. Must be thread-safe.
@@ -55,8 +89,8 @@ class RASERFLOW_API Node {
   const std::string& id() const { return id_; }
   // Seed of this node's random stream for one item: a function of (pipeline seed, node id,
   // item index) only, so results do not depend on threads, scheduling or sharding.
-  std::uint64_t item_seed(const Sample& sample) const;
-  std::mt19937_64 rng(const Sample& sample) const { return std::mt19937_64(item_seed(sample)); }
+  std::uint64_t item_seed(const Item& item) const;
+  std::mt19937_64 rng(const Item& item) const { return std::mt19937_64(item_seed(item)); }
 
   const std::vector<ParamBase*>& params() const { return params_; }
   const std::vector<FieldSpec>& reads() const { return reads_; }
@@ -70,11 +104,19 @@ class RASERFLOW_API Node {
   void write_field(FieldSpec spec);
   // Writes a field declared with write_field(), by its declared name, checking dtype and rank
   // the way Writes<T>::put does; the pipeline's rename decides the name it gets.
-  void put_field(Sample& sample, std::string_view declared, Field value) const;
+  void put_field(Item& item, std::string_view declared, Field value) const;
   // Pass only these received fields downstream (plus the node's own writes).
   void pass_only(std::vector<std::string> names) { passes_ = std::move(names); }
   // The folder relative output paths resolve into (the run's --out).
   const std::filesystem::path& output_dir() const { return output_dir_; }
+  // A folder of this node's own that survives between runs of the same pipeline into the
+  // same output folder, for checkpoints (created before start()).
+  const std::filesystem::path& checkpoint_dir() const { return checkpoint_dir_; }
+  // From start() on: what earlier runs checkpointed and this run continues after (all zero
+  // on a fresh run). A node that checkpoints restores itself to exactly this position.
+  const Progress& resumed() const { return resumed_; }
+  // In finish(): what is being published.
+  const Publication& publication() const { return publication_; }
 
  private:
   friend struct detail::NodeAccess;
@@ -88,6 +130,9 @@ class RASERFLOW_API Node {
   std::uint64_t id_hash_ = 0;
   std::uint64_t pipeline_seed_ = 0;
   std::filesystem::path output_dir_;
+  std::filesystem::path checkpoint_dir_;
+  Progress resumed_;
+  Publication publication_;
   std::vector<ParamBase*> params_;
   std::vector<FieldSpec> reads_;
   std::vector<FieldSpec> writes_;

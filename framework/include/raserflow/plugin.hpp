@@ -8,8 +8,9 @@
 
 #include "raserflow/node.hpp"
 
-// Bumped whenever Node, Sample, Array, Param or NodeType change layout or meaning.
-#define RASERFLOW_ABI_VERSION 1u
+// Bumped whenever Node, Item, Array, Param, NodeType or Command change layout or meaning.
+// 2: Sample became Item (drop, end_stream), batches, checkpoints, plugin commands.
+#define RASERFLOW_ABI_VERSION 2u
 
 // A C struct so that the host can read it and check the ABI before any C++ object is used.
 extern "C" struct raserflow_plugin_manifest {
@@ -19,6 +20,7 @@ extern "C" struct raserflow_plugin_manifest {
   const char* plugin_name;
   const char* plugin_version;
   const void* (*node_types)();  // -> const std::vector<raserflow::NodeType>*
+  const void* (*commands)();    // -> const std::vector<raserflow::Command>*
 };
 
 #define RASERFLOW_STRINGIFY_(x) #x
@@ -34,7 +36,20 @@ struct NodeType {
   std::string type;  // "domain.name"
   std::string doc;
   Execution execution = Execution::parallel;
+  // Whether a run with this node may continue from a checkpoint. Stateless nodes can; a node
+  // that keeps state across items declares `static constexpr bool resumable = true;` only
+  // when its checkpoint() and start() carry that state over.
+  bool resumable = true;
   std::function<std::unique_ptr<Node>()> make;
+};
+
+// A subcommand of `raserflow` offered by a plugin: `raserflow NAME ARGS...` calls run() with
+// the ARGS; it parses them itself (`--help` included) and returns the exit status: 0 done,
+// 1 failed, 2 bad usage. `raserflow --help` lists it with its summary and plugin.
+struct Command {
+  std::string name;
+  std::string summary;
+  std::function<int(const std::vector<std::string>& args)> run;
 };
 
 namespace detail {
@@ -43,12 +58,22 @@ inline std::vector<NodeType>& plugin_node_types() {
   static std::vector<NodeType> types;
   return types;
 }
+inline std::vector<Command>& plugin_commands() {
+  static std::vector<Command> commands;
+  return commands;
+}
 template <class T>
 bool register_node() {
   Execution execution = Execution::parallel;
   if constexpr (requires { T::execution; }) execution = T::execution;
-  plugin_node_types().push_back(
-      {T::type, T::doc, execution, [] { return std::unique_ptr<Node>(std::make_unique<T>()); }});
+  bool resumable = execution == Execution::parallel;
+  if constexpr (requires { T::resumable; }) resumable = T::resumable;
+  plugin_node_types().push_back({T::type, T::doc, execution, resumable,
+                                 [] { return std::unique_ptr<Node>(std::make_unique<T>()); }});
+  return true;
+}
+inline bool register_command(Command c) {
+  plugin_commands().push_back(std::move(c));
   return true;
 }
 }  // namespace detail
@@ -59,13 +84,20 @@ bool register_node() {
   [[maybe_unused]] static const bool raserflow_registered_##T = \
       ::raserflow::detail::register_node<T>()
 
+// One line per subcommand: RASERFLOW_COMMAND(train, "train a corrector", run_train);
+// where run_train is int(const std::vector<std::string>& args).
+#define RASERFLOW_COMMAND(name, summary, function)              \
+  [[maybe_unused]] static const bool raserflow_command_##name = \
+      ::raserflow::detail::register_command({#name, summary, function})
+
 // Once per plugin library: RASERFLOW_PLUGIN("radon", "1.0.0");
-#define RASERFLOW_PLUGIN(name, version)                            \
-  extern "C" __attribute__((visibility("default")))                \
-  const raserflow_plugin_manifest raserflow_plugin_manifest_v1 = { \
-      RASERFLOW_ABI_VERSION,                                       \
-      sizeof(raserflow_plugin_manifest),                           \
-      RASERFLOW_COMPILER_ABI,                                      \
-      name,                                                        \
-      version,                                                     \
-      [] { return static_cast<const void*>(&::raserflow::detail::plugin_node_types()); }}
+#define RASERFLOW_PLUGIN(name, version)                                                   \
+  extern "C" __attribute__((visibility("default")))                                       \
+  const raserflow_plugin_manifest raserflow_plugin_manifest_v1 = {                        \
+      RASERFLOW_ABI_VERSION,                                                              \
+      sizeof(raserflow_plugin_manifest),                                                  \
+      RASERFLOW_COMPILER_ABI,                                                             \
+      name,                                                                               \
+      version,                                                                            \
+      [] { return static_cast<const void*>(&::raserflow::detail::plugin_node_types()); }, \
+      [] { return static_cast<const void*>(&::raserflow::detail::plugin_commands()); }}

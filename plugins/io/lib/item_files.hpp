@@ -1,30 +1,61 @@
 #pragma once
-// The files a per-item sink has written in this run, held under temporary names until the
-// run succeeds: commit_all() in finish(), discard_all() in abort().
+// The files a per-item sink writes, kept in its checkpoint folder until the run is published:
+//   files/<item, 12 digits>-<n><extension>   each file (n counts the files of one item)
+//   files.log                                "<item> <file name> <final path>\n" per file
+// process() writes the file; checkpoint() appends its line to the log; a later run restores
+// both to the position it resumes from; publish() moves the files to their final paths.
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <span>
+#include <string>
+#include <vector>
 
 #include <opencv2/core.hpp>
-
-#include "raserflow/output_file.hpp"
 
 namespace raserflow::io {
 
 class ItemFiles {
  public:
-  // Writes `bytes` to a temporary beside `final_path`. Throws when another item of this run
+  // Binds to a node's checkpoint and output folders and keeps exactly the files of items with
+  // an index below `next_index`: later log lines (and a torn last line) and files that no kept
+  // line names are removed.
+  void start(const std::filesystem::path& checkpoint_dir, const std::filesystem::path& output_dir,
+             std::int64_t next_index);
+  // Writes the file that item `item` publishes at `final_path`. Throws when another item
   // already claimed `final_path` (a pattern without {item}), naming the pattern's fix.
-  void write(const std::filesystem::path& final_path, std::span<const unsigned char> bytes);
-  // Encodes an 8-bit BGR (or grey) image as PNG and writes it as above. cv::imwrite cannot be
-  // used: it picks the encoder from the extension, and the temporary's is ".partial-<pid>".
-  void write_png(const std::filesystem::path& final_path, const cv::Mat& image);
-  void commit_all();
-  void discard_all() noexcept;
-  std::size_t size() const { return files_.size(); }
+  void write(std::int64_t item, const std::filesystem::path& final_path,
+             std::span<const unsigned char> bytes);
+  // Encodes an 8-bit BGR (or grey) image as PNG and writes it as above.
+  void write_png(std::int64_t item, const std::filesystem::path& final_path, const cv::Mat& image);
+  // Logs the files written since the last checkpoint, so they survive a kill.
+  void checkpoint();
+  // Moves every logged file to its final path (renamed, or copied across file systems);
+  // files an earlier, stopped run already published are skipped.
+  void publish();
+  // Removes the files written since the last checkpoint.
+  void discard() noexcept;
+  // Files logged or written since.
+  std::size_t size() const { return logged_.size() + pending_.size(); }
+
+  // One line of the log.
+  struct Entry {
+    std::int64_t item;
+    std::string name;        // in files/
+    std::string final_path;  // relative to the output folder when inside it
+  };
 
  private:
-  std::map<std::filesystem::path, OutputFile> files_;
+  std::filesystem::path staged(const Entry& e) const { return dir_ / "files" / e.name; }
+  std::filesystem::path final_path(const Entry& e) const;
+  std::filesystem::path log_path() const { return dir_ / "files.log"; }
+  void claim(const Entry& e);
+
+  std::filesystem::path dir_, output_dir_;
+  std::vector<Entry> logged_, pending_;
+  std::map<std::filesystem::path, std::int64_t> claimed_;  // final path -> item
+  std::int64_t last_item_ = -1;
+  int files_of_last_item_ = 0;
 };
 
 }  // namespace raserflow::io

@@ -1,13 +1,13 @@
-#include "raserflow/sample.hpp"
+#include "raserflow/item.hpp"
 
 namespace raserflow {
 
-const Field* Sample::find(std::string_view name) const {
+const Field* Item::find(std::string_view name) const {
   auto it = fields_.find(name);
   return it == fields_.end() ? nullptr : &it->second;
 }
 
-const Array& Sample::array(std::string_view name) const {
+const Array& Item::array(std::string_view name) const {
   const Field* f = find(name);
   if (!f)
     throw Error("field '" + std::string(name) + "' is missing from item " + std::to_string(index_));
@@ -15,7 +15,7 @@ const Array& Sample::array(std::string_view name) const {
   throw Error("field '" + std::string(name) + "' is text, not an array");
 }
 
-const std::string& Sample::text(std::string_view name) const {
+const std::string& Item::text(std::string_view name) const {
   const Field* f = find(name);
   if (!f)
     throw Error("field '" + std::string(name) + "' is missing from item " + std::to_string(index_));
@@ -23,7 +23,7 @@ const std::string& Sample::text(std::string_view name) const {
   throw Error("field '" + std::string(name) + "' is an array, not text");
 }
 
-void Sample::erase(std::string_view name) {
+void Item::erase(std::string_view name) {
   auto it = fields_.find(name);
   if (it != fields_.end()) fields_.erase(it);
 }
