@@ -34,7 +34,7 @@ build: configure
 	cmake --build $(BUILD) -j$(JOBS)
 
 demo: build
-	$(RASERFLOW) run pipelines/demo.yaml
+	$(RASERFLOW) run pipelines/demo.yaml --fresh
 	@echo "Outputs in out/demo: figure_000000.png (phantom, FBP, RASER image), sinograms_000000.png,"
 	@echo "plots/ (signals, spectra), dataset.h5, manifest.json (what ran, with what)"
 
@@ -56,8 +56,8 @@ bench: build
 # Validation figures of the RASER model, and both demo pipelines, into out/.
 figures: build
 	$(BUILD)/bin/raser_figures out/figures
-	$(RASERFLOW) run pipelines/demo.yaml
-	$(RASERFLOW) run pipelines/demo_experimental.yaml
+	$(RASERFLOW) run pipelines/demo.yaml --fresh
+	$(RASERFLOW) run pipelines/demo_experimental.yaml --fresh
 
 # Regenerate schemas/pipeline.schema.json from the node declarations.
 schema: build

@@ -5,6 +5,11 @@
 #      10 x 100,000; on 1 and on 2 threads.
 #  (b) parallel speed-up: core.busy (200,000 sine evaluations per item, a parallel node) over 400
 #      items, wall time on 1 thread / wall time on 2 threads.
+#  (e) batch path: core.stack over 100,000 scalar items taken one by one (no `batch:`) and in
+#      batches of 16; the difference per item is the cost of collecting batches in item order.
+#  (f) checkpoint cost: a dataset-like run (random phantom -> 30 projections -> RASER
+#      simulation -> receiver -> spectra -> io.hdf5 + per-item PNG) with checkpoints every 10
+#      items against checkpoints only at the end; goal: under 5 % slower.
 # Each figure is the best (shortest) of BENCH_REPEAT runs (default 5). Wall times include process
 # start and plugin loading, which cancel out in (a) and are small against (b).
 set -euo pipefail
@@ -57,12 +62,12 @@ YAML
 
 now() { date +%s.%N; }
 
-# best_time FILE THREADS: the shortest wall time in seconds of `repeat` runs.
+# best_time FILE THREADS [--set ...]: the shortest wall time in seconds of `repeat` runs.
 best_time() {
   local file=$1 threads=$2 best="" i t0 t1 t
   for ((i = 0; i < repeat; i++)); do
     t0=$(now)
-    if ! "$raserflow" run "$file" --threads "$threads" --out "$tmp/out" > "$tmp/log" 2>&1; then
+    if ! "$raserflow" run "$file" --threads "$threads" --out "$tmp/out" --fresh "${@:3}" > "$tmp/log" 2>&1; then
       cat "$tmp/log" >&2
       echo "bench/run.sh: $file failed" >&2
       exit 1
@@ -104,3 +109,53 @@ echo
 echo "(d) whole demo pipeline (pipelines/demo.yaml, one image through every node)"
 demo_time=$(best_time "$(dirname "$0")/../pipelines/demo.yaml" 1)
 printf '%-9s %12.3f s\n' "1 thread" "$demo_time"
+echo
+echo "(e) batch path: core.stack, $chain_items scalar items"
+stack_pipeline() {
+  local f=$tmp/stack$1.yaml
+  cat > "$f" <<YAML
+name: stack
+items: $chain_items
+nodes:
+  gen: {type: core.generate, params: {shape: []}}
+  net: {type: core.stack$1}
+  sink: {type: core.discard}
+edges:
+  - gen -> net -> sink
+YAML
+  echo "$f"
+}
+plain=$(stack_pipeline "")
+batched=$(stack_pipeline ", batch: 16")
+printf '%-9s %12s %12s %22s\n' threads "one [s]" "batch 16 [s]" "batch path [us/item]"
+for threads in 1 2; do
+  ta=$(best_time "$plain" "$threads")
+  tb=$(best_time "$batched" "$threads")
+  per=$(awk -v a="$ta" -v b="$tb" -v m="$chain_items" 'BEGIN { printf "%.3f", (b - a) / m * 1e6 }')
+  printf '%-9s %12.3f %12.3f %22s\n' "$threads" "$ta" "$tb" "$per"
+done
+echo
+dataset_items=${BENCH_DATASET_ITEMS:-300}
+echo "(f) checkpoint cost: dataset-like run, $dataset_items images, 2 threads"
+dataset=$tmp/dataset.yaml
+cat > "$dataset" <<YAML
+name: dataset
+items: $dataset_items
+seed: 1
+nodes:
+  phantom: {type: phantom.random, params: {size: 44}}
+  project: {type: radon.project, params: {angle_count: 30}}
+  raser: {type: raser.simulate}
+  receiver: {type: acquisition.simulated, params: {snr: 1000.0}}
+  spectrum: {type: fft.spectrum}
+  store: {type: io.hdf5, params: {fields: [image, projections, spectra, raser_projections]}}
+  figure: {type: io.png, params: {fields: [image], scale: 2}}
+edges:
+  - phantom -> project -> raser -> receiver -> spectrum -> store -> figure
+YAML
+t_end=$(best_time "$dataset" 2 --set checkpoint_every=1000000000)
+t_ck=$(best_time "$dataset" 2 --set checkpoint_every=10)
+cost=$(awk -v a="$t_end" -v b="$t_ck" 'BEGIN { printf "%.1f", (b - a) / a * 100 }')
+printf '%-28s %10.3f s\n' "checkpoint at the end only" "$t_end"
+printf '%-28s %10.3f s\n' "checkpoint every 10 items" "$t_ck"
+printf '%-28s %10s %%\n' "cost" "$cost"

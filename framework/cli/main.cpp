@@ -99,6 +99,18 @@ std::optional<int> prepare(const std::string& file, const Common& c,
   return std::nullopt;
 }
 
+// Whether the output folder's manifest says its run completed (a kill can land after the
+// outputs were published and before the manifest was written).
+bool manifest_says_complete(const std::filesystem::path& out) {
+  std::ifstream in(out / "manifest.json");
+  if (!in) return false;
+  try {
+    return nlohmann::json::parse(in).value("status", "") == "complete";
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 // Refusals that concern the output folder's earlier run, before any work.
 std::optional<std::string> resume_problem(const rf::Pipeline& pipeline, std::int64_t resume,
                                           std::int64_t requested) {
@@ -191,7 +203,8 @@ int run(const std::string& file, const Common& c, const std::string& out, int th
         n.type.type->execution == rf::Execution::device)
       checkpointing.push_back(n.spec.id);
   const auto resume = state->resume_items(checkpointing);
-  if (resume == requested && state->published_items() == requested && state->published_complete()) {
+  if (resume == requested && state->published_items() == requested &&
+      state->published_complete() && manifest_says_complete(pipeline.output_dir)) {
     std::cerr << "raserflow: " << pipeline.spec.name << ": all " << requested
               << " items are already done and published in " << pipeline.output_dir.string()
               << "; --fresh runs them again\n";

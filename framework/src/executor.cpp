@@ -115,6 +115,7 @@ class Run {
     oneapi::tbb::global_control parallelism(oneapi::tbb::global_control::max_allowed_parallelism,
                                             static_cast<std::size_t>(threads));
     start_ = Clock::now();
+    if (options_.state) earlier_drops_ = options_.state->dropped_before(position(first_).next_index);
     for (auto& n : pipeline_.nodes) {
       detail::NodeAccess::set_resumed(*n.node, position(first_));
       detail::NodeAccess::set_publication(*n.node, {});
@@ -145,10 +146,10 @@ class Run {
       result.nodes.push_back({pipeline_.nodes[i].spec.id, stats_[i].items.load(),
                               static_cast<double>(stats_[i].nanos.load()) * 1e-9});
       std::lock_guard lock(drop_mutex_);
-      if (!dropped_[i].empty()) {
-        std::sort(dropped_[i].begin(), dropped_[i].end());
-        result.dropped[pipeline_.nodes[i].spec.id] = dropped_[i];
-      }
+      auto all = earlier_drops_[pipeline_.nodes[i].spec.id];
+      all.insert(all.end(), dropped_[i].begin(), dropped_[i].end());
+      std::sort(all.begin(), all.end());
+      if (!all.empty()) result.dropped[pipeline_.nodes[i].spec.id] = all;
     }
     if (!options_.trace_file.empty()) write_trace();
     return result;
@@ -258,6 +259,7 @@ class Run {
         std::lock_guard lock(drop_mutex_);
         dropped_[i].push_back(item.index());
       }
+      if (options_.state) options_.state->add_dropped(pipeline_.nodes[i].spec.id, item.index());
       ItemAccess::clear(item);
     } else if (const auto& keep = pipeline_.nodes[i].node->passes()) {
       prune(item, *keep, pipeline_.nodes[i].node->writes());
@@ -698,6 +700,7 @@ class Run {
   std::vector<Counters> stats_;
   std::mutex drop_mutex_;
   std::vector<std::vector<std::int64_t>> dropped_;
+  std::map<std::string, std::vector<std::int64_t>> earlier_drops_;  // by runs this one resumes
   std::vector<std::int64_t> acked_;  // per node: positions of its last checkpoint
   std::vector<std::unique_ptr<Batch>> batches_;
   std::vector<std::size_t> checkpointing_;

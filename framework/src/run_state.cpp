@@ -158,6 +158,26 @@ void RunState::record_publication(std::int64_t items, std::int64_t requested, bo
   save();
 }
 
+void RunState::add_dropped(const std::string& node, std::int64_t index) {
+  std::lock_guard lock(mutex_);
+  state_["dropped"][node].push_back(index);
+}
+
+std::map<std::string, std::vector<std::int64_t>> RunState::dropped_before(
+    std::int64_t next_index) {
+  std::lock_guard lock(mutex_);
+  std::map<std::string, std::vector<std::int64_t>> kept;
+  if (!state_["dropped"].is_object()) state_["dropped"] = nlohmann::json::object();
+  for (auto& [node, list] : state_["dropped"].items()) {
+    std::vector<std::int64_t> before;
+    for (const auto& v : list)
+      if (v.get<std::int64_t>() < next_index) before.push_back(v.get<std::int64_t>());
+    list = before;
+    if (!before.empty()) kept[node] = before;
+  }
+  return kept;
+}
+
 void RunState::save() {
   write_json(dir_ / "state.json", state_);
 }

@@ -54,6 +54,13 @@ class RunState {
   void record(const std::string& node, std::int64_t items);
   void record_publication(std::int64_t items, std::int64_t requested, bool complete);
 
+  // Items dropped by a node, kept with the next record so that the manifest of a resumed run
+  // lists the drops of earlier runs too.
+  void add_dropped(const std::string& node, std::int64_t index);
+  // Forgets drops at or after `next_index` (a resumed run drops them again) and returns the
+  // rest, by node.
+  std::map<std::string, std::vector<std::int64_t>> dropped_before(std::int64_t next_index);
+
  private:
   void save();  // call with mutex_ held
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <new>
 #include <vector>
 
 #if H5_VERSION_GE(1, 13, 2)
@@ -39,7 +40,17 @@ struct File {
 constexpr haddr_t max_addr = (haddr_t(1) << (8 * sizeof(off_t) - 1)) - 1;
 
 void record(WriteStatus* status, const std::string& what, int err) {
-  if (status && status->error.empty()) status->error = what + ": " + std::strerror(err);
+  if (status->error.empty()) status->error = what + ": " + std::strerror(err);
+}
+
+// The callbacks are called from C: nothing may be thrown through them (only bad_alloc could).
+template <class F>
+herr_t guarded(F&& f) noexcept {
+  try {
+    return f();
+  } catch (...) {
+    return -1;
+  }
 }
 
 // Open failures are HDF5's to report (H5Fcreate probes for an existing file first), with the
@@ -51,7 +62,7 @@ H5FD_t* open_failed(const char* what, const char* name, int err) {
 }
 
 void* info_copy(const void* info) {
-  return new DriverInfo(*static_cast<const DriverInfo*>(info));
+  return new (std::nothrow) DriverInfo(*static_cast<const DriverInfo*>(info));
 }
 
 herr_t info_free(void* info) {
@@ -60,13 +71,13 @@ herr_t info_free(void* info) {
 }
 
 void* info_get(H5FD_t* f) {
-  return new DriverInfo{reinterpret_cast<File*>(f)->status};
+  return new (std::nothrow) DriverInfo{reinterpret_cast<File*>(f)->status};
 }
 
 H5FD_t* open_file(const char* name, unsigned flags, hid_t fapl, haddr_t maxaddr) {
   const auto* info = static_cast<const DriverInfo*>(H5Pget_driver_info(fapl));
-  WriteStatus* status = info ? info->status : nullptr;
-  if (!name || !*name || maxaddr == 0 || maxaddr == HADDR_UNDEF) return nullptr;
+  if (!info || !info->status || !name || !*name || maxaddr == 0 || maxaddr == HADDR_UNDEF)
+    return nullptr;
   int o_flags = (flags & H5F_ACC_RDWR) ? O_RDWR : O_RDONLY;
   if (flags & H5F_ACC_TRUNC) o_flags |= O_TRUNC;
   if (flags & H5F_ACC_CREAT) o_flags |= O_CREAT;
@@ -79,13 +90,18 @@ H5FD_t* open_file(const char* name, unsigned flags, hid_t fapl, haddr_t maxaddr)
     ::close(fd);
     return open_failed("cannot stat", name, err);
   }
-  auto* f = new File{};
+  auto* f = new (std::nothrow) File{};
+  if (f) f->overlay = new (std::nothrow) std::vector<Overlay>;
+  if (!f || !f->overlay) {
+    delete f;
+    ::close(fd);
+    return open_failed("out of memory opening", name, ENOMEM);
+  }
   f->fd = fd;
   f->eof = static_cast<haddr_t>(sb.st_size);
   f->device = sb.st_dev;
   f->inode = sb.st_ino;
-  f->status = status;
-  f->overlay = new std::vector<Overlay>;
+  f->status = info->status;
   return &f->pub;
 }
 
@@ -134,54 +150,62 @@ herr_t get_handle(H5FD_t* file, hid_t, void** handle) {
 }
 
 herr_t read(H5FD_t* file, H5FD_mem_t, hid_t, haddr_t addr, size_t size, void* buf) {
-  auto* f = reinterpret_cast<File*>(file);
-  auto* out = static_cast<char*>(buf);
-  std::size_t done = 0;
-  while (done < size) {
-    const auto n = ::pread(f->fd, out + done, size - done, static_cast<off_t>(addr + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) record(f->status, "cannot read the file", errno);
-    if (n <= 0) break;
-    done += static_cast<std::size_t>(n);
-  }
-  std::memset(out + done, 0, size - done);  // past the end of the file, or unreadable
-  for (const auto& o : *f->overlay) {
-    const haddr_t lo = std::max(addr, o.addr), hi = std::min(addr + size, o.addr + o.bytes.size());
-    if (lo < hi) std::memcpy(out + (lo - addr), o.bytes.data() + (lo - o.addr), hi - lo);
-  }
-  return 0;
+  return guarded([&] {
+    auto* f = reinterpret_cast<File*>(file);
+    auto* out = static_cast<char*>(buf);
+    std::size_t done = 0;
+    while (done < size) {
+      const auto n = ::pread(f->fd, out + done, size - done, static_cast<off_t>(addr + done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) record(f->status, "cannot read the file", errno);
+      if (n <= 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+    std::memset(out + done, 0, size - done);  // past the end of the file, or unreadable
+    for (const auto& o : *f->overlay) {
+      const haddr_t lo = std::max(addr, o.addr),
+                    hi = std::min(addr + size, o.addr + o.bytes.size());
+      if (lo < hi) std::memcpy(out + (lo - addr), o.bytes.data() + (lo - o.addr), hi - lo);
+    }
+    return herr_t{0};
+  });
 }
 
 herr_t write(H5FD_t* file, H5FD_mem_t, hid_t, haddr_t addr, size_t size, const void* buf) {
-  auto* f = reinterpret_cast<File*>(file);
-  const auto* in = static_cast<const char*>(buf);
-  f->eof = std::max(f->eof, addr + size);
-  if (!f->status || !f->status->failed()) {
-    std::size_t done = 0;
-    while (done < size) {
-      const auto n = ::pwrite(f->fd, in + done, size - done, static_cast<off_t>(addr + done));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        record(f->status,
-               "cannot write " + std::to_string(size) + " bytes at offset " + std::to_string(addr),
-               n < 0 ? errno : EIO);
-        break;
+  return guarded([&] {
+    auto* f = reinterpret_cast<File*>(file);
+    const auto* in = static_cast<const char*>(buf);
+    f->eof = std::max(f->eof, addr + size);
+    if (!f->status->failed()) {
+      std::size_t done = 0;
+      while (done < size) {
+        const auto n = ::pwrite(f->fd, in + done, size - done, static_cast<off_t>(addr + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+          record(
+              f->status,
+              "cannot write " + std::to_string(size) + " bytes at offset " + std::to_string(addr),
+              n < 0 ? errno : EIO);
+          break;
+        }
+        done += static_cast<std::size_t>(n);
       }
-      done += static_cast<std::size_t>(n);
+      if (done == size) return herr_t{0};
     }
-    if (done == size) return 0;
-  }
-  f->overlay->push_back({addr, std::vector<char>(in, in + size)});
-  return 0;
+    f->overlay->push_back({addr, std::vector<char>(in, in + size)});
+    return herr_t{0};
+  });
 }
 
 herr_t truncate(H5FD_t* file, hid_t, hbool_t) {
-  auto* f = reinterpret_cast<File*>(file);
-  if (f->eoa == f->eof) return 0;
-  if ((!f->status || !f->status->failed()) && ::ftruncate(f->fd, static_cast<off_t>(f->eoa)) < 0)
-    record(f->status, "cannot set the file's size to " + std::to_string(f->eoa), errno);
-  f->eof = f->eoa;
-  return 0;
+  return guarded([&] {
+    auto* f = reinterpret_cast<File*>(file);
+    if (f->eoa == f->eof) return herr_t{0};
+    if (!f->status->failed() && ::ftruncate(f->fd, static_cast<off_t>(f->eoa)) < 0)
+      record(f->status, "cannot set the file's size to " + std::to_string(f->eoa), errno);
+    f->eof = f->eoa;
+    return herr_t{0};
+  });
 }
 
 hid_t driver_id() {
