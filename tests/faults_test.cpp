@@ -17,7 +17,7 @@ seed: 1
 checkpoint_every: 10
 nodes:
   gen: {type: core.generate, params: {shape: [512], random: normal}}
-  busy: {type: core.busy, params: {iterations: 20000}}
+  busy: {type: core.busy, params: {iterations: 300000}}
   store: {type: io.hdf5, params: {fields: [data], path: ds.h5}}
   check: {type: core.checksum}
 edges: [gen -> busy -> store -> check]

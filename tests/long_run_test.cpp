@@ -9,20 +9,12 @@
 #include "support/cli.hpp"
 
 namespace t = raserflow::test;
+using raserflow::test::checksums;
 namespace fs = std::filesystem;
 
 namespace {
 
 const std::string kGood = TEST_PLUGIN_DIR;
-
-std::vector<std::pair<long, std::string>> checksums(const fs::path& file) {
-  std::vector<std::pair<long, std::string>> rows;
-  std::ifstream in(file);
-  long index;
-  std::string hash;
-  while (in >> index >> hash) rows.emplace_back(index, hash);
-  return rows;
-}
 
 nlohmann::json manifest(const fs::path& out) {
   return nlohmann::json::parse(t::slurp(out / "manifest.json"));
@@ -43,8 +35,10 @@ TEST(Stop, FirstSignalFinishesItemsInFlightAndPublishesThePrefix) {
   for (int signal : {SIGINT, SIGTERM}) {
     auto dir = t::scratch_dir("stop-" + std::to_string(signal));
     auto file = t::write_pipeline(dir, "p.yaml", kWork);
-    auto r = t::run_cli({"run", file.string(), "--out", (dir / "out").string(), "--threads", "2"},
-                        {.interrupt_after_ms = 700, .signal = signal});
+    const auto out = dir / "out";
+    auto r = t::run_cli(
+        {"run", file.string(), "--out", out.string(), "--threads", "2"},
+        {.interrupt_when = [&] { return t::checkpointed_something(out); }, .signal = signal});
     EXPECT_EQ(r.status, 130) << r.err;
     EXPECT_NE(r.err.find("stopped after"), std::string::npos) << r.err;
     const auto m = manifest(dir / "out");
@@ -106,7 +100,8 @@ TEST(Resume, AfterAStopTheSameCommandContinuesAndRaisingItemsExtends) {
   auto dir = t::scratch_dir("resume-stop");
   auto file = t::write_pipeline(dir, "p.yaml", kWork);
   const auto out = (dir / "out").string();
-  auto stopped = t::run_cli({"run", file.string(), "--out", out}, {.interrupt_after_ms = 600});
+  auto stopped = t::run_cli({"run", file.string(), "--out", out},
+                            {.interrupt_when = [&] { return t::checkpointed_something(out); }});
   ASSERT_EQ(stopped.status, 130) << stopped.err;
   auto r = t::run_cli({"run", file.string(), "--out", out});
   ASSERT_EQ(r.status, 0) << r.err;
@@ -162,7 +157,8 @@ nodes:
 edges: [gen -> busy -> stats]
 )");
   const auto out = (dir / "out").string();
-  auto stopped = t::run_cli({"run", file.string(), "--out", out}, {.interrupt_after_ms = 400});
+  auto stopped = t::run_cli({"run", file.string(), "--out", out},
+                            {.interrupt_when = [&] { return t::checkpointed_something(out); }});
   ASSERT_EQ(stopped.status, 130) << stopped.err;
   auto r = t::run_cli({"run", file.string(), "--out", out});
   EXPECT_EQ(r.status, 2);
@@ -395,9 +391,11 @@ TEST(Stream, ShardAndResumeRefuseAStreamWithAClearMessage) {
   EXPECT_EQ(shard.status, 2);
   EXPECT_NE(shard.err.find("--shard"), std::string::npos) << shard.err;
   const auto out = (dir / "out").string();
-  ASSERT_EQ(t::run_cli({"run", file.string(), "--out", out}, {.interrupt_after_ms = 400}).status,
+  ASSERT_EQ(t::run_cli({"run", file.string(), "--out", out},
+                       {.interrupt_when = [&] { return t::checkpointed_something(out); }})
+                .status,
             130);
-  auto again = t::run_cli({"run", file.string(), "--out", out});
+  auto again = t::run_cli({"run", file.string(), "--out", out}, {.interrupt_after_ms = 20000});
   EXPECT_EQ(again.status, 2);
   EXPECT_NE(again.err.find("open-ended source cannot continue"), std::string::npos) << again.err;
   auto fresh =

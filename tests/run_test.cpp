@@ -8,19 +8,11 @@
 #include "support/cli.hpp"
 
 namespace t = raserflow::test;
+using raserflow::test::checksums;
 
 namespace {
 
 const std::string kGood = TEST_PLUGIN_DIR;
-
-std::vector<std::pair<long, std::string>> checksums(const std::filesystem::path& file) {
-  std::vector<std::pair<long, std::string>> rows;
-  std::ifstream in(file);
-  long index;
-  std::string hash;
-  while (in >> index >> hash) rows.emplace_back(index, hash);
-  return rows;
-}
 
 // Random fields, and CPU work whose duration varies per item so items finish out of order.
 const char* kJittered = R"(items: 60

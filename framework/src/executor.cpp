@@ -115,7 +115,8 @@ class Run {
     oneapi::tbb::global_control parallelism(oneapi::tbb::global_control::max_allowed_parallelism,
                                             static_cast<std::size_t>(threads));
     start_ = Clock::now();
-    if (options_.state) earlier_drops_ = options_.state->dropped_before(position(first_).next_index);
+    if (options_.state)
+      earlier_drops_ = options_.state->dropped_before(position(first_).next_index);
     for (auto& n : pipeline_.nodes) {
       detail::NodeAccess::set_resumed(*n.node, position(first_));
       detail::NodeAccess::set_publication(*n.node, {});
@@ -329,6 +330,9 @@ class Run {
     }
   }
 
+  // The failed-item convention: once the run has failed, bodies return nullptr and every body
+  // passes a nullptr on without work, so the graph drains at once; cancel() stops what has
+  // not started. Nothing is published after a failure.
   Msg process(std::size_t i, bool copy, const Msg& in) {
     if (!in || failed_) return nullptr;
     Msg m = copy ? std::make_shared<Token>(*in) : in;

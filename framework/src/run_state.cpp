@@ -37,6 +37,27 @@ void write_json(const std::filesystem::path& file, const nlohmann::json& j) {
   out.commit();
 }
 
+// state.json as RunState writes it; anything else (a hand edit, a foreign file) is ignored.
+bool well_formed(const nlohmann::json& s) {
+  if (!s.is_object()) return false;
+  const auto counts = [](const nlohmann::json& m) {
+    return std::all_of(m.begin(), m.end(), [](const auto& v) { return v.is_number_integer(); });
+  };
+  if (s.contains("done") && !(s["done"].is_object() && counts(s["done"]))) return false;
+  if (s.contains("dropped")) {
+    if (!s["dropped"].is_object()) return false;
+    for (const auto& [node, list] : s["dropped"].items())
+      if (!list.is_array() || !counts(list)) return false;
+  }
+  if (s.contains("published")) {
+    const auto& p = s["published"];
+    if (!p.is_object() || !p.value("items", nlohmann::json()).is_number_integer() ||
+        !p.value("complete", nlohmann::json()).is_boolean())
+      return false;
+  }
+  return true;
+}
+
 // A parameter path inside the output folder is written relative to it, so --out is not part
 // of a run's identity.
 nlohmann::json relative_to(const nlohmann::json& value, const std::filesystem::path& out) {
@@ -112,7 +133,7 @@ RunState::RunState(const std::filesystem::path& output_dir, const nlohmann::orde
   } else {
     std::filesystem::remove_all(dir_, ec);  // a folder without run.json is from a run killed early
   }
-  if (!state_.is_object()) state_ = nlohmann::json::object();
+  if (!well_formed(state_)) state_ = nlohmann::json::object();  // nothing to resume from
   std::filesystem::create_directories(dir_ / "nodes", ec);
   if (ec) throw Error("cannot create " + (dir_ / "nodes").string() + ": " + ec.message());
   write_json(dir_ / "run.json", identity);
@@ -123,8 +144,9 @@ RunState::RunState(const std::filesystem::path& output_dir, const nlohmann::orde
 std::int64_t RunState::resume_items(const std::vector<std::string>& checkpointing) const {
   std::lock_guard lock(mutex_);
   const auto count = [&](const std::string& key) -> std::int64_t {
-    const auto& c = state_["done"];
-    return c.is_object() && c.contains(key) ? c[key].get<std::int64_t>() : 0;
+    const auto done = state_.find("done");
+    if (done == state_.end() || !done->is_object() || !done->contains(key)) return 0;
+    return (*done)[key].get<std::int64_t>();
   };
   if (checkpointing.empty()) return count("");
   std::int64_t least = std::numeric_limits<std::int64_t>::max();
@@ -134,12 +156,14 @@ std::int64_t RunState::resume_items(const std::vector<std::string>& checkpointin
 
 std::int64_t RunState::published_items() const {
   std::lock_guard lock(mutex_);
-  return state_.contains("published") ? state_["published"]["items"].get<std::int64_t>() : -1;
+  const auto p = state_.find("published");
+  return p != state_.end() ? p->value("items", std::int64_t{-1}) : -1;
 }
 
 bool RunState::published_complete() const {
   std::lock_guard lock(mutex_);
-  return state_.contains("published") && state_["published"]["complete"].get<bool>();
+  const auto p = state_.find("published");
+  return p != state_.end() && p->value("complete", false);
 }
 
 std::filesystem::path RunState::node_dir(const std::string& node_id) const {
@@ -163,8 +187,7 @@ void RunState::add_dropped(const std::string& node, std::int64_t index) {
   state_["dropped"][node].push_back(index);
 }
 
-std::map<std::string, std::vector<std::int64_t>> RunState::dropped_before(
-    std::int64_t next_index) {
+std::map<std::string, std::vector<std::int64_t>> RunState::dropped_before(std::int64_t next_index) {
   std::lock_guard lock(mutex_);
   std::map<std::string, std::vector<std::int64_t>> kept;
   if (!state_["dropped"].is_object()) state_["dropped"] = nlohmann::json::object();

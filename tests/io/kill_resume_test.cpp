@@ -74,7 +74,7 @@ TEST(KillResume, AStoppedDatasetSaysHowManyItemsItHolds) {
   const auto file = t::write_pipeline(dir, "p.yaml", kDataset);
   const auto out = dir / "out";
   const auto r = t::run_cli({"run", file.string(), "--out", out.string(), "--threads", "1"},
-                            {.interrupt_after_ms = 600});
+                            {.interrupt_when = [&] { return t::checkpointed_something(out); }});
   ASSERT_EQ(r.status, 130) << r.err;
   const hid_t f = H5Fopen((out / "ds.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   ASSERT_GE(f, 0);

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -40,6 +41,9 @@ inline std::filesystem::path scratch_dir(const std::string& name) {
 struct CliOptions {
   std::vector<std::string> env;  // "NAME=VALUE" added to the environment
   int interrupt_after_ms = -1;   // send `signal` after this long
+  // Or send it once this holds (polled every 10 ms for up to a minute), e.g. once a run has
+  // checkpointed something, whatever the speed of the build.
+  std::function<bool()> interrupt_when;
   int signal = SIGINT;
   int second_signal_after_ms = -1;  // send `signal` again this long after the first
   long file_size_limit = -1;        // RLIMIT_FSIZE in bytes (SIGXFSZ ignored: writes fail)
@@ -72,17 +76,31 @@ inline CliResult run_cli(const std::vector<std::string>& args, const CliOptions&
     ::_exit(127);
   }
   CliResult r;
-  if (options.interrupt_after_ms >= 0) {
-    ::usleep(static_cast<useconds_t>(options.interrupt_after_ms) * 1000);
-    ::kill(pid, options.signal);
-    if (options.second_signal_after_ms >= 0) {
-      ::usleep(static_cast<useconds_t>(options.second_signal_after_ms) * 1000);
-      ::kill(pid, options.signal);
-    }
-  }
   int status = 0;
   struct rusage usage {};
-  ::wait4(pid, &status, 0, &usage);
+  // Polls for the child's exit, so a signal planned for later is not sent to a finished run.
+  const auto exited_within = [&](int ms) {
+    for (int waited = 0; waited < ms; waited += 10) {
+      if (::wait4(pid, &status, WNOHANG, &usage) == pid) return true;
+      ::usleep(10000);
+    }
+    return false;
+  };
+  bool exited = false;
+  if (options.interrupt_when) {
+    for (int i = 0; i < 6000 && !exited && !options.interrupt_when(); ++i)
+      exited = exited_within(10);
+  } else if (options.interrupt_after_ms >= 0) {
+    exited = exited_within(options.interrupt_after_ms);
+  }
+  if (!exited && (options.interrupt_when || options.interrupt_after_ms >= 0)) {
+    ::kill(pid, options.signal);
+    if (options.second_signal_after_ms >= 0) {
+      exited = exited_within(options.second_signal_after_ms);
+      if (!exited) ::kill(pid, options.signal);
+    }
+  }
+  if (!exited) ::wait4(pid, &status, 0, &usage);
   r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   r.peak_rss_kb = usage.ru_maxrss;
   r.out = slurp(out_path);
@@ -90,6 +108,29 @@ inline CliResult run_cli(const std::vector<std::string>& args, const CliOptions&
   std::filesystem::remove(out_path);
   std::filesystem::remove(err_path);
   return r;
+}
+
+// The rows of a core.checksum file: (item index, hash).
+inline std::vector<std::pair<long, std::string>> checksums(const std::filesystem::path& file) {
+  std::vector<std::pair<long, std::string>> rows;
+  std::ifstream in(file);
+  long index;
+  std::string hash;
+  while (in >> index >> hash) rows.emplace_back(index, hash);
+  return rows;
+}
+
+// True once the run in `out` has checkpointed at least one item (its state file says so).
+inline bool checkpointed_something(const std::filesystem::path& out) {
+  const auto text = slurp(out / ".raserflow" / "state.json");
+  const auto done = text.find("\"done\"");
+  if (done == std::string::npos) return false;
+  const auto close = text.find('}', done);
+  for (auto colon = text.find(':', done + 6); colon < close; colon = text.find(':', colon + 1)) {
+    auto digit = text.find_first_not_of(" \n", colon + 1);
+    if (digit < close && text[digit] >= '1' && text[digit] <= '9') return true;
+  }
+  return false;
 }
 
 // Writes a pipeline file into `dir` and returns its path.

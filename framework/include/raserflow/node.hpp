@@ -81,8 +81,10 @@ class RASERFLOW_API Node {
   virtual void finish() {}
   // Remove what this run wrote outside checkpoints after a failure.
   virtual void abort() noexcept {}
-  // Called from another thread when the run is cancelled (a failure elsewhere, Ctrl-C) while
-  // process() may be running: unblock any wait on hardware or I/O. Must be thread-safe.
+  // Called from another thread while process() may be running, when the run fails (every
+  // node) or is stopped (device nodes): unblock any wait on hardware or I/O. A device source
+  // interrupted by a stop calls item.end_stream() (or throws): its stream ends there. Must be
+  // thread-safe.
   virtual void interrupt() noexcept {}
 
   // The node's id in the pipeline file.
