@@ -397,7 +397,8 @@ TEST(Stream, ShardAndResumeRefuseAStreamWithAClearMessage) {
             130);
   auto again = t::run_cli({"run", file.string(), "--out", out}, {.interrupt_after_ms = 20000});
   EXPECT_EQ(again.status, 2);
-  EXPECT_NE(again.err.find("open-ended source cannot continue"), std::string::npos) << again.err;
+  EXPECT_NE(again.err.find("open-ended source cannot continue"), std::string::npos)
+      << again.err << "\nstate: " << t::slurp(fs::path(out) / ".raserflow/state.json");
   auto fresh =
       t::run_cli({"run", file.string(), "--out", out, "--fresh"}, {.interrupt_after_ms = 400});
   EXPECT_EQ(fresh.status, 130) << fresh.err;

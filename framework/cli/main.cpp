@@ -112,13 +112,12 @@ bool manifest_says_complete(const std::filesystem::path& out) {
 }
 
 // Refusals that concern the output folder's earlier run, before any work.
-std::optional<std::string> resume_problem(const rf::Pipeline& pipeline, std::int64_t resume,
-                                          std::int64_t requested) {
+std::optional<std::string> resume_problem(const rf::Pipeline& pipeline, const rf::RunState& state,
+                                          std::int64_t resume, std::int64_t requested) {
+  if (pipeline.open_ended && state.continues_earlier_run())
+    return "the output folder holds an earlier run of this pipeline, and a pipeline with an "
+           "open-ended source cannot continue one; use another --out, or --fresh to start over";
   if (resume == 0) return std::nullopt;
-  if (pipeline.open_ended)
-    return "the output folder holds " + std::to_string(resume) +
-           " items of an earlier run, and a pipeline with an open-ended source cannot continue "
-           "one; use another --out, or --fresh to start over";
   for (const auto& n : pipeline.nodes)
     if (!n.type.type->resumable)
       return "the output folder holds " + std::to_string(resume) +
@@ -203,14 +202,14 @@ int run(const std::string& file, const Common& c, const std::string& out, int th
         n.type.type->execution == rf::Execution::device)
       checkpointing.push_back(n.spec.id);
   const auto resume = state->resume_items(checkpointing);
-  if (resume == requested && state->published_items() == requested &&
-      state->published_complete() && manifest_says_complete(pipeline.output_dir)) {
+  if (resume == requested && state->published_items() == requested && state->published_complete() &&
+      manifest_says_complete(pipeline.output_dir)) {
     std::cerr << "raserflow: " << pipeline.spec.name << ": all " << requested
               << " items are already done and published in " << pipeline.output_dir.string()
               << "; --fresh runs them again\n";
     return kOk;
   }
-  if (auto problem = resume_problem(pipeline, resume, requested)) {
+  if (auto problem = resume_problem(pipeline, *state, resume, requested)) {
     std::cerr << "raserflow: error: " << *problem << "\n";
     return kBad;
   }

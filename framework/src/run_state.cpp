@@ -130,6 +130,7 @@ RunState::RunState(const std::filesystem::path& output_dir, const nlohmann::orde
                           describe_difference(before, now) +
                           "\n  use another --out, or --fresh to discard that run and start over");
     state_ = read_json(dir_ / "state.json");
+    earlier_ = true;
   } else {
     std::filesystem::remove_all(dir_, ec);  // a folder without run.json is from a run killed early
   }

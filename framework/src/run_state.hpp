@@ -48,6 +48,8 @@ class RunState {
   bool published_complete() const;
 
   std::filesystem::path node_dir(const std::string& node_id) const;
+  // Whether the output folder held a run of this identity before this one.
+  bool continues_earlier_run() const { return earlier_; }
 
   // Records that `node` (or "" for the run's completed prefix) durably holds `items`.
   // Thread-safe; the file on disk is replaced atomically.
@@ -65,6 +67,7 @@ class RunState {
   void save();  // call with mutex_ held
 
   std::filesystem::path dir_;
+  bool earlier_ = false;
   mutable std::mutex mutex_;
   nlohmann::json state_;
 };
