@@ -214,6 +214,9 @@ int run(const std::string& file, const Common& c, const std::string& out, int th
     return kBad;
   }
   rf::remove_stale_temporaries(pipeline.output_dir);
+  // Starting from the first item, what some node got to in an earlier run means nothing: its
+  // checkpoint folder is emptied below.
+  if (resume == 0) state->restart();
   for (auto& n : pipeline.nodes) {
     const auto dir = state->node_dir(n.spec.id);
     if (resume == 0) std::filesystem::remove_all(dir, ec);

@@ -171,6 +171,12 @@ std::filesystem::path RunState::node_dir(const std::string& node_id) const {
   return dir_ / "nodes" / node_id;
 }
 
+void RunState::restart() {
+  std::lock_guard lock(mutex_);
+  state_ = nlohmann::json::object();
+  save();
+}
+
 void RunState::record(const std::string& node, std::int64_t items) {
   std::lock_guard lock(mutex_);
   state_["done"][node] = items;

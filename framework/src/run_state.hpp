@@ -48,6 +48,8 @@ class RunState {
   bool published_complete() const;
 
   std::filesystem::path node_dir(const std::string& node_id) const;
+  // Forgets every position recorded: the run starts from its first item.
+  void restart();
   // Whether the output folder held a run of this identity before this one.
   bool continues_earlier_run() const { return earlier_; }
 
