@@ -5,6 +5,9 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= 2
 CMAKE_ARGS ?=
 RASERFLOW  := $(BUILD)/bin/raserflow
+# ccache keys on the compiler's arguments; with paths below the checkout made relative, a fresh
+# clone in another folder (as CI makes) reuses what an earlier build compiled.
+export CCACHE_BASEDIR := $(CURDIR)
 
 # Build and run-time dependencies, all from Debian 12.
 PACKAGES := cmake ninja-build pkg-config ccache g++ git clang-format \
