@@ -154,7 +154,8 @@ nodes:
   gen: {type: core.generate}
   busy: {type: core.busy, params: {iterations: 100000}}
   stats: {type: core.summary}
-edges: [gen -> busy -> stats]
+  check: {type: core.checksum}
+edges: [gen -> busy -> stats, busy -> check]
 )");
   const auto out = (dir / "out").string();
   auto stopped = t::run_cli({"run", file.string(), "--out", out},

@@ -198,9 +198,7 @@ int run(const std::string& file, const Common& c, const std::string& out, int th
   }
   std::vector<std::string> checkpointing;
   for (const auto& n : pipeline.nodes)
-    if (n.type.type->execution == rf::Execution::ordered ||
-        n.type.type->execution == rf::Execution::device)
-      checkpointing.push_back(n.spec.id);
+    if (rf::checkpoints(n)) checkpointing.push_back(n.spec.id);
   const auto resume = state->resume_items(checkpointing);
   if (resume == requested && state->published_items() == requested && state->published_complete() &&
       manifest_says_complete(pipeline.output_dir)) {

@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <fstream>
 #include <mutex>
-#include <set>
 #include <thread>
 
 #include <oneapi/tbb/concurrent_hash_map.h>
@@ -84,11 +83,6 @@ std::string cause(std::exception_ptr thrown) {
   }
 }
 
-bool checkpoints(const PipelineNode& n) {
-  const auto e = n.type.type->execution;
-  return e == Execution::ordered || e == Execution::device;
-}
-
 class Run {
  public:
   Run(Pipeline& p, const RunOptions& o)
@@ -105,8 +99,6 @@ class Run {
       if (checkpoints(p.nodes[i])) checkpointing_.push_back(i);
       acked_[i] = first_;
     }
-    prefix_ = first_;
-    recorded_prefix_ = first_;
   }
 
   RunResult go() {
@@ -308,26 +300,11 @@ class Run {
   // A position reached every terminal node.
   void arrive(const Msg& m) {
     if (m->sinks_left->fetch_sub(1) != 1) return;
-    if (m->end) end_arrived_ = true;
-    if (!m->end) completed(m->item.ordinal());
+    if (m->end)
+      end_arrived_ = true;
+    else
+      ++done_;
     limiter_->decrementer().try_put(flow::continue_msg());
-  }
-
-  void completed(std::int64_t ordinal) {
-    ++done_;
-    if (!checkpointing_.empty() || !options_.state) return;
-    // Without checkpointing nodes, what a resumed run skips is the contiguous prefix of
-    // positions that every terminal node finished.
-    std::lock_guard lock(prefix_mutex_);
-    finished_after_prefix_.insert(ordinal);
-    while (!finished_after_prefix_.empty() && *finished_after_prefix_.begin() == prefix_) {
-      finished_after_prefix_.erase(finished_after_prefix_.begin());
-      ++prefix_;
-    }
-    if (prefix_ - recorded_prefix_ >= pipeline_.spec.checkpoint_every) {
-      options_.state->record("", prefix_);
-      recorded_prefix_ = prefix_;
-    }
   }
 
   // The failed-item convention: once the run has failed, bodies return nullptr and every body
@@ -715,10 +692,6 @@ class Run {
   int sinks_ = 0;
   Clock::time_point start_;
   std::atomic<std::int64_t> done_{0};
-  std::mutex prefix_mutex_;
-  std::set<std::int64_t> finished_after_prefix_;
-  std::int64_t prefix_ = 0;
-  std::int64_t recorded_prefix_ = 0;
   std::atomic<bool> failed_{false};
   std::atomic<bool> end_arrived_{false};
   std::atomic<bool> devices_interrupted_{false};
@@ -736,6 +709,11 @@ class Run {
 };
 
 }  // namespace
+
+bool checkpoints(const PipelineNode& n) {
+  const auto e = n.type.type->execution;
+  return e == Execution::ordered || e == Execution::device;
+}
 
 std::int64_t shard_positions(std::int64_t items, std::int64_t shard_index,
                              std::int64_t shard_count) {

@@ -43,6 +43,10 @@ struct RunResult {
   std::map<std::string, std::vector<std::int64_t>> dropped;  // node id -> item indices
 };
 
+// Whether the runtime calls checkpoint() on this node (ordered and device nodes, in item
+// order); a run resumes from the smallest position such nodes recorded.
+bool checkpoints(const PipelineNode& n);
+
 // Positions of this shard when the pipeline asks for `items` (open_ended stays open_ended).
 std::int64_t shard_positions(std::int64_t items, std::int64_t shard_index,
                              std::int64_t shard_count);

@@ -220,7 +220,8 @@ void remove_stale_temporaries(const std::filesystem::path& output_dir) {
        !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
     const auto name = it->path().filename().string();
     std::smatch m;
-    if (!std::regex_match(name, m, partial)) continue;
+    if (name.find(".partial-") == std::string::npos || !std::regex_match(name, m, partial))
+      continue;
     const auto pid = static_cast<pid_t>(std::stoll(m[1].str()));
     if (::kill(pid, 0) == -1 && errno == ESRCH) stale.push_back(it->path());
   }

@@ -41,7 +41,8 @@ class RunState {
            bool fresh);
 
   // The position to continue from: the smallest that every checkpointing node reached
-  // (`checkpointing` lists them; with none, the run's own completed prefix).
+  // (`checkpointing` lists them). With none, nothing durable is written before publication,
+  // so only a stopped or finished run (recorded under "") has a position to continue from.
   std::int64_t resume_items(const std::vector<std::string>& checkpointing) const;
   // What the last publication held; -1 when nothing was published.
   std::int64_t published_items() const;
@@ -53,7 +54,8 @@ class RunState {
   // Whether the output folder held a run of this identity before this one.
   bool continues_earlier_run() const { return earlier_; }
 
-  // Records that `node` (or "" for the run's completed prefix) durably holds `items`.
+  // Records that `node` (or "" for a run without checkpointing nodes, at publication) durably
+  // holds `items`.
   // Thread-safe; the file on disk is replaced atomically.
   void record(const std::string& node, std::int64_t items);
   void record_publication(std::int64_t items, std::int64_t requested, bool complete);
