@@ -231,6 +231,9 @@ int run(const std::string& file, const Common& c, const std::string& out, int th
               << " items an earlier run checkpointed in " << pipeline.output_dir.string() << "\n";
   options.resume_items = resume;
   options.state = state.get();
+  options.manifest = [&](const rf::RunResult& now) {
+    return rf::run_manifest(pipeline, plugins, options, now).dump();
+  };
   const auto result = rf::execute(pipeline, options);
 
   // The manifest is written last, and renamed into place, so its presence with status

@@ -134,16 +134,7 @@ class Run {
       for (auto& n : pipeline_.nodes) n.node->abort();
     result.status = failed_ ? RunStatus::failed : result.status;
     result.error = error_;
-    result.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
-    for (std::size_t i = 0; i < pipeline_.nodes.size(); ++i) {
-      result.nodes.push_back({pipeline_.nodes[i].spec.id, stats_[i].items.load(),
-                              static_cast<double>(stats_[i].nanos.load()) * 1e-9});
-      std::lock_guard lock(drop_mutex_);
-      auto all = earlier_drops_[pipeline_.nodes[i].spec.id];
-      all.insert(all.end(), dropped_[i].begin(), dropped_[i].end());
-      std::sort(all.begin(), all.end());
-      if (!all.empty()) result.dropped[pipeline_.nodes[i].spec.id] = all;
-    }
+    fill_statistics(result);
     if (!options_.trace_file.empty()) write_trace();
     return result;
   }
@@ -582,6 +573,22 @@ class Run {
 
   // --- After the graph ---------------------------------------------------------------------
 
+  // Time, item counts and drops per node, as they stand now.
+  void fill_statistics(RunResult& result) {
+    result.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    result.nodes.clear();
+    result.dropped.clear();
+    for (std::size_t i = 0; i < pipeline_.nodes.size(); ++i) {
+      result.nodes.push_back({pipeline_.nodes[i].spec.id, stats_[i].items.load(),
+                              static_cast<double>(stats_[i].nanos.load()) * 1e-9});
+      std::lock_guard lock(drop_mutex_);
+      auto all = earlier_drops_[pipeline_.nodes[i].spec.id];
+      all.insert(all.end(), dropped_[i].begin(), dropped_[i].end());
+      std::sort(all.begin(), all.end());
+      if (!all.empty()) result.dropped[pipeline_.nodes[i].spec.id] = all;
+    }
+  }
+
   // Every node checkpoints the positions done, then publishes them.
   void publish(RunResult& result) {
     const auto done_items = std::min(end_ordinal_, stream_end_.load());
@@ -592,8 +599,16 @@ class Run {
       if (acked_[i] != done_items) checkpoint(i, done_items);
     if (failed_) return;
     if (options_.state && checkpointing_.empty()) options_.state->record("", done_items);
+    std::string manifest;
+    if (options_.manifest) {
+      RunResult now = result;
+      now.items_done = done_items;
+      now.status = complete ? RunStatus::ok : RunStatus::stopped;
+      fill_statistics(now);
+      manifest = options_.manifest(now);
+    }
     for (auto& n : pipeline_.nodes)
-      detail::NodeAccess::set_publication(*n.node, {done, total_, complete});
+      detail::NodeAccess::set_publication(*n.node, {done, total_, complete, manifest});
     if (!call_each(&Node::finish, "publishing")) return;
     if (options_.state) options_.state->record_publication(done_items, total_, complete);
     result.items_done = done_items;

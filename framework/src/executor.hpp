@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 namespace raserflow {
 
 class RunState;
+struct RunResult;
 
 struct RunOptions {
   int threads = 0;  // 0: all cores
@@ -20,6 +22,9 @@ struct RunOptions {
   bool progress = false;             // live progress line on stderr
   std::int64_t resume_items = 0;     // positions done by earlier runs: continue after them
   RunState* state = nullptr;         // where checkpoints are recorded; null: nowhere
+  // Renders the manifest of a run's result as JSON text, handed to the nodes at publication
+  // (Publication::manifest); null: they get none.
+  std::function<std::string(const RunResult&)> manifest;
 };
 
 struct NodeStats {

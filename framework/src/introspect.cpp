@@ -277,6 +277,12 @@ nlohmann::ordered_json run_manifest(const Pipeline& pipeline, const PluginRegist
         {"items", s.items},
         {"seconds", s.seconds},
         {"ms_per_item", s.items ? 1e3 * s.seconds / static_cast<double>(s.items) : 0.0}};
+  if (result.status != RunStatus::failed)
+    for (const auto& n : pipeline.nodes)
+      if (const auto text = n.node->report(); !text.empty() && timing.contains(n.spec.id)) {
+        auto report = nlohmann::ordered_json::parse(text, nullptr, false);
+        timing[n.spec.id]["report"] = report.is_discarded() ? nlohmann::ordered_json(text) : report;
+      }
   const char* status = result.status == RunStatus::ok       ? "complete"
                        : result.status == RunStatus::failed ? "failed"
                                                             : "stopped";

@@ -43,6 +43,9 @@ struct Publication {
   Progress done;
   std::int64_t requested = 0;
   bool complete = true;
+  // The run's manifest as it stands at publication (JSON text: pipeline, seed, items, drops,
+  // time per node so far), for sinks that keep it inside their files.
+  std::string manifest;
 };
 
 // item_count() of a source that produces items until its stream ends or the run is stopped.
@@ -86,6 +89,9 @@ class RASERFLOW_API Node {
   // interrupted by a stop calls item.end_stream() (or throws): its stream ends there. Must be
   // thread-safe.
   virtual void interrupt() noexcept {}
+  // What this node has to say in the run's manifest, as a JSON object (e.g. counts of what it
+  // wrote), or empty. Called once after finish(), under `nodes.<id>.report`.
+  virtual std::string report() const { return {}; }
 
   // The node's id in the pipeline file.
   const std::string& id() const { return id_; }

@@ -10,7 +10,7 @@
 
 // Bumped whenever Node, Item, Array, Param, NodeType or Command change layout or meaning.
 // 2: Sample became Item (drop, end_stream), batches, checkpoints, plugin commands.
-#define RASERFLOW_ABI_VERSION 2u
+#define RASERFLOW_ABI_VERSION 3u
 
 // A C struct so that the host can read it and check the ABI before any C++ object is used.
 extern "C" struct raserflow_plugin_manifest {
