@@ -13,11 +13,14 @@ export CCACHE_BASEDIR := $(CURDIR)
 PACKAGES := cmake ninja-build pkg-config ccache g++ git clang-format \
 	libboost-dev libboost-graph-dev libtbb-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev \
 	libfftw3-dev libopencv-dev libhdf5-dev \
-	libgtest-dev libbenchmark-dev libopenblas0-openmp
+	libgtest-dev libbenchmark-dev libopenblas0-openmp libopenmpi-dev openmpi-bin \
+	python3-numpy python3-h5py python3-torch
+# Only for the analysis figures (make operating-point).
+FIGURE_PACKAGES := python3-matplotlib
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build demo test asan bench figures format schema clean
+.PHONY: all deps configure build demo test asan bench figures operating-point dataset format schema clean
 
 all: build
 
@@ -61,6 +64,18 @@ figures: build
 	$(BUILD)/bin/raser_figures out/figures
 	$(RASERFLOW) run pipelines/demo.yaml --fresh
 	$(RASERFLOW) run pipelines/demo_experimental.yaml --fresh
+
+# The paper's training set (21,000 images) and its hold-out set, into out/.
+dataset: build
+	$(RASERFLOW) run pipelines/dataset.yaml
+	$(RASERFLOW) run pipelines/dataset_holdout.yaml
+
+# Where the uncorrected spectrum stops carrying the projection, against epsilon and class
+# (README, "The operating point"): about 1,200 images, then the figure.
+operating-point: build
+	@$(MAKE) --no-print-directory deps PACKAGES="$(FIGURE_PACKAGES)"
+	$(RASERFLOW) run pipelines/operating_point.yaml --fresh
+	/usr/bin/python3 bench/operating_point.py out/operating_point/scores.h5 examples/figures/operating_point.png
 
 # Regenerate schemas/pipeline.schema.json from the node declarations.
 schema: build

@@ -10,6 +10,8 @@
 #  (f) checkpoint cost: a dataset-like run (random phantom -> 30 projections -> RASER
 #      simulation -> receiver -> spectra -> io.hdf5 + per-item PNG) with checkpoints every 10
 #      items against checkpoints only at the end; goal: under 5 % slower.
+#  (g) training set: pipelines/dataset.yaml with 2 threads, images per second, time per node
+#      from the manifest, and the projected time for the paper's 21,000 images (goal < 5 min).
 # Each figure is the best (shortest) of BENCH_REPEAT runs (default 5). Wall times include process
 # start and plugin loading, which cancel out in (a) and are small against (b).
 set -euo pipefail
@@ -159,3 +161,20 @@ cost=$(awk -v a="$t_end" -v b="$t_ck" 'BEGIN { printf "%.1f", (b - a) / a * 100 
 printf '%-28s %10.3f s\n' "checkpoint at the end only" "$t_end"
 printf '%-28s %10.3f s\n' "checkpoint every 10 items" "$t_ck"
 printf '%-28s %10s %%\n' "cost" "$cost"
+
+echo
+training_items=${BENCH_TRAINING_ITEMS:-1000}
+echo "(g) training set: pipelines/dataset.yaml, $training_items images, 2 threads (goal: 21,000 in < 5 min)"
+t=$(best_time pipelines/dataset.yaml 2 --set items="$training_items")
+per_second=$(awk -v t="$t" -v n="$training_items" 'BEGIN { printf "%.1f", n / t }')
+projected=$(awk -v t="$t" -v n="$training_items" 'BEGIN { printf "%.1f", 21000 * t / n / 60 }')
+printf '%-28s %10.3f s\n' "wall time" "$t"
+printf '%-28s %10s images/s\n' "throughput" "$per_second"
+printf '%-28s %10s min\n' "projected 21,000 images" "$projected"
+echo "time per node (manifest, summed over both threads):"
+/usr/bin/python3 - "$tmp/out/manifest.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+for node, t in m["nodes"].items():
+    print(f"  {node:<14} {t['ms_per_item']:8.2f} ms per image")
+PY

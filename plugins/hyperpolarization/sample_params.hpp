@@ -1,5 +1,6 @@
 #pragma once
 // The sample every hyperpolarization node describes, and the fields they all write.
+#include "physical_constants.hpp"
 #include "polarization.hpp"
 #include "raserflow/raserflow.hpp"
 
@@ -13,6 +14,7 @@ struct SampleParams {
   Writes<double, 0> molar_out;
   Writes<double, 0> volume_out;
   Writes<double, 0> inversion_out;
+  Writes<double, 0> spins_out;
 
   explicit SampleParams(Node* n, double default_concentration)
       : concentration{n,
@@ -39,7 +41,11 @@ struct SampleParams {
         volume_out{n, "sample_volume", {.doc = "sample volume, m^3"}},
         inversion_out{n,
                       "total_inversion",
-                      {.doc = "inverted spins d0 = -n_eq P c N_A V_S (> 0 only for P < 0)"}} {}
+                      {.doc = "inverted spins d0 = -n_eq P c N_A V_S (> 0 only for P < 0)"}},
+        spins_out{n,
+                  "spins",
+                  {.doc = "spins of the nucleus in the sample, n_eq c N_A V_S (their noise seeds "
+                          "the burst)"}} {}
 
   void put(Item& s, double polarization) const {
     polarization_out.put(s, Array::scalar(polarization));
@@ -47,6 +53,8 @@ struct SampleParams {
     volume_out.put(s, Array::scalar(*sample_volume));
     inversion_out.put(s, Array::scalar(total_inversion(polarization, *concentration,
                                                        *equivalent_spins, *sample_volume)));
+    spins_out.put(s, Array::scalar(*equivalent_spins * *concentration * constants::avogadro *
+                                   *sample_volume));
   }
 };
 

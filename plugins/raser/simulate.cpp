@@ -5,6 +5,7 @@
 
 #include <oneapi/tbb/parallel_for.h>
 
+#include "draws.hpp"
 #include "physical_constants.hpp"
 #include "raser_model.hpp"
 #include "raserflow/raserflow.hpp"
@@ -75,6 +76,57 @@ struct Simulate final : raserflow::Node {
       "sigma_projection",
       0.0,
       {.doc = "relative spread of d0 per projection, on top of sigma_image", .min = 0, .max = 10}};
+  // Dataset classes and ranges (science.md §1.5, §2.2).
+  Param<std::vector<double>> class_weights{
+      this,
+      "class_weights",
+      std::vector<double>{1.0, 0.0, 0.0},
+      {.doc = "relative probabilities of the classes drawn per image: [plain, pumped, "
+              "fluctuating] (paper: 10000, 10000, 1000); plain uses the fixed pump_* "
+              "parameters, pumped draws pumping per projection from the *_range parameters, "
+              "fluctuating uses fluctuation_sigma between projections",
+       .min = 0}};
+  Param<double> fluctuation_sigma{
+      this,
+      "fluctuation_sigma",
+      0.2,
+      {.doc = "relative spread of d0 per projection in the fluctuating class (replaces "
+              "sigma_projection there)",
+       .min = 0,
+       .max = 10}};
+  Param<std::vector<double>> epsilon_range{
+      this,
+      "epsilon_range",
+      std::vector<double>{},
+      {.doc = "if given as [low, high]: epsilon is drawn per image, log-uniform between them "
+              "(replaces epsilon)",
+       .min = 0}};
+  Param<std::int64_t> class_pump_modes{
+      this,
+      "class_pump_modes",
+      2,
+      {.doc = "modes pumped per projection in the pumped class, drawn from pump_range", .min = 0}};
+  Param<std::vector<double>> pump_rate_range{
+      this,
+      "pump_rate_range",
+      std::vector<double>{0.1, 5.0},
+      {.doc = "pumped class: Gamma0 per projection, uniform in [low, high]",
+       .unit = "1/s",
+       .min = 0}};
+  Param<std::vector<double>> pump_decay_range{
+      this,
+      "pump_decay_range",
+      std::vector<double>{0.5, 10.0},
+      {.doc = "pumped class: tau_Gamma per projection, uniform in [low, high]",
+       .unit = "s",
+       .min = 0}};
+  Param<std::vector<double>> pump_target_range{
+      this,
+      "pump_target_range",
+      std::vector<double>{0.5, 2.0},
+      {.doc = "pumped class: kappa_Gamma per projection (target = kappa times the mode's initial "
+              "inversion), uniform in [low, high]",
+       .min = 0}};
   // Frequencies.
   Param<double> gradient{
       this, "gradient", 26e-6, {.doc = "readout gradient G", .unit = "T/m", .min = 0}};
@@ -107,6 +159,23 @@ struct Simulate final : raserflow::Node {
               "phase uniform",
        .unit = "spins",
        .min = 0}};
+  Param<std::string> spin_noise_model{
+      this,
+      "spin_noise_model",
+      "uniform",
+      {.doc = "uniform: every mode's A(0) rms is spin_noise/sqrt(M); physical: the spin noise "
+              "of the slab, rms sqrt(N_mu)/2 with N_mu all spins of the nucleus in slab mu (from "
+              "the projection and spin_count, or an upstream 'spins' field)",
+       .choices = {"uniform", "physical"}}};
+  Param<double> spin_count{this,
+                           "spin_count",
+                           1.45e19,
+                           {.doc = "spins of the nucleus in the sample (all, polarized or not), "
+                                   "for spin_noise_model physical; default: 60 mM pyrazine (4 "
+                                   "1H) in 0.1056 cm^3; an upstream 'spins' field takes "
+                                   "precedence",
+                            .unit = "spins",
+                            .min = 0}};
   // Pumping.
   Param<double> pump_rate{
       this,
@@ -159,6 +228,11 @@ struct Simulate final : raserflow::Node {
               "and beta "
               "describe the same sample",
        .optional = true}};
+  raserflow::Reads<double, 0> upstream_spins{
+      this,
+      "spins",
+      {.doc = "spins of the nucleus in the sample, for spin_noise_model physical",
+       .optional = true}};
   raserflow::Reads<double, 0> upstream_inversion{
       this,
       "total_inversion",
@@ -185,17 +259,46 @@ struct Simulate final : raserflow::Node {
   raserflow::Writes<double, 2> pump_target_out{
       this, "pump_target", {.doc = "[P x M] pumping target per mode, spins"}};
   raserflow::Writes<double, 0> pump_decay_out{
-      this, "pump_decay", {.doc = "decay time of the pumping, s"}};
+      this, "pump_decay", {.doc = "decay time of the pumping parameter, s"}};
+  raserflow::Writes<std::int32_t, 0> class_out{
+      this, "class", {.doc = "dataset class of the image: 0 plain, 1 pumped, 2 fluctuating"}};
+  raserflow::Writes<double, 1> d0_out{
+      this, "d0", {.doc = "[P] total inversion of each projection, spins"}};
+  raserflow::Writes<double, 1> gamma0_out{
+      this, "pump_gamma0", {.doc = "[P] Gamma0 of each projection's pumped modes, 1/s (0: none)"}};
+  raserflow::Writes<double, 1> tau_out{
+      this, "pump_tau", {.doc = "[P] tau_Gamma of each projection, s (0 when not pumped)"}};
+  raserflow::Writes<double, 1> kappa_out{
+      this, "pump_kappa", {.doc = "[P] kappa_Gamma of each projection (0 when not pumped)"}};
+  raserflow::Writes<std::int64_t, 2> pumped_out{
+      this,
+      "pumped_modes",
+      {.doc = "[P x K] 0-based pumped modes of each projection, -1 where fewer are pumped"}};
+  raserflow::Writes<double, 2> amplitude_out{
+      this, "initial_amplitude", {.doc = "[P x M] A_mu(0) = |alpha_mu(0)|, spins"}};
+  raserflow::Writes<double, 2> phase_out{
+      this, "initial_phase", {.doc = "[P x M] phi_mu(0) = arg alpha_mu(0) in [0, 2 pi)"}};
 
   void configure() override {
-    if (*epsilon > 0 && std::isinf(*t2_star))
+    if ((*epsilon > 0 || !epsilon_range->empty()) && std::isinf(*t2_star))
       throw ParamError(
           "epsilon",
           "epsilon defines beta through the threshold 1/(beta T2*), which needs a finite t2_star");
     if (pump_range->size() != 2 || (*pump_range)[0] > (*pump_range)[1])
       throw ParamError("pump_range", "give two indices [first, last] with first <= last");
-    if (*pump_random_modes > (*pump_range)[1] - (*pump_range)[0] + 1)
+    const auto span = (*pump_range)[1] - (*pump_range)[0] + 1;
+    if (*pump_random_modes > span)
       throw ParamError("pump_random_modes", "more random pumped modes than the pump_range holds");
+    if (class_weights->size() != 3 ||
+        std::accumulate(class_weights->begin(), class_weights->end(), 0.0) <= 0)
+      throw ParamError("class_weights",
+                       "give three weights [plain, pumped, fluctuating], at least one > 0");
+    if ((*class_weights)[1] > 0 && *class_pump_modes > span)
+      throw ParamError("class_pump_modes", "more pumped modes than the pump_range holds");
+    if (!epsilon_range->empty()) check_range(epsilon_range, true);
+    check_range(pump_rate_range, false);
+    check_range(pump_decay_range, false);
+    check_range(pump_target_range, false);
   }
 
   void process(raserflow::Item& s) override {
@@ -208,7 +311,8 @@ struct Simulate final : raserflow::Node {
       if (static_cast<std::size_t>(m) >= M)
         throw raserflow::Error("pump_modes has index " + std::to_string(m) +
                                " but there are only " + std::to_string(M) + " modes");
-    if (*pump_random_modes > 0 && static_cast<std::size_t>((*pump_range)[1]) >= M)
+    if ((*pump_random_modes > 0 || (*class_weights)[1] > 0) &&
+        static_cast<std::size_t>((*pump_range)[1]) >= M)
       throw raserflow::Error("pump_range ends at mode " + std::to_string((*pump_range)[1]) +
                              " but there are only " + std::to_string(M) + " modes");
     const auto profile = proj.values<double>();
@@ -219,34 +323,61 @@ struct Simulate final : raserflow::Node {
         upstream_volume.in(s) ? upstream_volume.array(s).as_double() : *sample_volume;
     if (!(volume > 0))
       throw raserflow::Error("sample_volume must be > 0, got " + std::to_string(volume));
-    const double beta = *epsilon > 0 ? *epsilon / (std::abs(d0_item) * *t2_star)
-                                     : model::coupling_beta(*q_factor, volume, *gamma);
+    const double spins = upstream_spins.in(s) ? upstream_spins.array(s).as_double() : *spin_count;
+    const bool physical_noise = *spin_noise_model == "physical";
+    if (physical_noise && !(spins >= 0))
+      throw raserflow::Error("spins must be >= 0, got " + std::to_string(spins));
+
+    // All random draws happen here, in a fixed order (class, epsilon, d0 of the image, then
+    // per projection d0, noise and pumping), so the result does not depend on how the
+    // projections are then spread over threads. Draws a configuration does not use are not
+    // made, so adding a class or range leaves the other images' streams alone.
+    auto gen = rng(s);
+    const auto cls = static_cast<model::DatasetClass>(model::draw_class(*class_weights, gen));
+    const double eps_image =
+        epsilon_range->empty() ? *epsilon
+                               : model::log_uniform((*epsilon_range)[0], (*epsilon_range)[1], gen);
+    const double beta = eps_image > 0 ? eps_image / (std::abs(d0_item) * *t2_star)
+                                      : model::coupling_beta(*q_factor, volume, *gamma);
     const double spacing =
         *hz_per_bin > 0 ? *hz_per_bin
                         : *gamma / (2 * constants::pi) * *gradient * *fov / static_cast<double>(M);
     const double d_threshold = model::threshold_inversion(beta, *t2_star);
+    const double spread =
+        cls == model::DatasetClass::fluctuating ? *fluctuation_sigma : *sigma_projection;
+    const std::size_t K = pumped_width();
 
-    // All random draws happen here, in a fixed order, so the result does not depend on how
-    // the projections are then spread over threads.
-    auto gen = rng(s);
     std::normal_distribution<double> normal(0.0, 1.0);
     std::uniform_real_distribution<double> phase(0.0, 2 * constants::pi);
-    const double d0_image = d0_item * (1.0 + *sigma_image * normal(gen));
+    const double d0_image = d0_item * model::positive_factor(*sigma_image, gen);
     std::vector<model::State> initial(P);
     std::vector<model::Modes> modes(P);
-    auto inv = Array::zeros<double>({static_cast<std::int64_t>(P), static_cast<std::int64_t>(M)});
-    auto tgt = Array::zeros<double>(inv.shape()), freq = Array::zeros<double>(inv.shape());
-    auto rate = Array::zeros<double>(inv.shape()), target = Array::zeros<double>(inv.shape());
-    auto a0 = Array::zeros<Complex>(inv.shape());
-    auto eps = Array::zeros<double>({static_cast<std::int64_t>(P)});
+    const auto PM =
+        std::vector<std::int64_t>{static_cast<std::int64_t>(P), static_cast<std::int64_t>(M)};
+    const auto Pv = std::vector<std::int64_t>{static_cast<std::int64_t>(P)};
+    auto inv = Array::zeros<double>(PM), tgt = Array::zeros<double>(PM),
+         freq = Array::zeros<double>(PM), rate = Array::zeros<double>(PM),
+         target = Array::zeros<double>(PM), amp = Array::zeros<double>(PM),
+         arg = Array::zeros<double>(PM);
+    auto a0 = Array::zeros<Complex>(PM);
+    auto eps = Array::zeros<double>(Pv), d0s = Array::zeros<double>(Pv),
+         gamma0s = Array::zeros<double>(Pv), taus = Array::zeros<double>(Pv),
+         kappas = Array::zeros<double>(Pv);
+    auto pumped_list =
+        Array::zeros<std::int64_t>({static_cast<std::int64_t>(P), static_cast<std::int64_t>(K)});
     auto inv_v = inv.mutable_values<double>(), tgt_v = tgt.mutable_values<double>(),
-         freq_v = freq.mutable_values<double>();
+         freq_v = freq.mutable_values<double>(), amp_v = amp.mutable_values<double>(),
+         arg_v = arg.mutable_values<double>();
     auto rate_v = rate.mutable_values<double>(), target_v = target.mutable_values<double>();
     auto a0_v = a0.mutable_values<Complex>();
-    auto eps_v = eps.mutable_values<double>();
-    const double noise_per_mode = *spin_noise / std::sqrt(static_cast<double>(M));
+    auto eps_v = eps.mutable_values<double>(), d0_v = d0s.mutable_values<double>(),
+         gamma0_v = gamma0s.mutable_values<double>(), tau_v = taus.mutable_values<double>(),
+         kappa_v = kappas.mutable_values<double>();
+    auto pumped_v = pumped_list.mutable_values<std::int64_t>();
+    std::fill(pumped_v.begin(), pumped_v.end(), std::int64_t{-1});
+    const double uniform_noise = *spin_noise / std::sqrt(static_cast<double>(M));
     for (std::size_t j = 0; j < P; ++j) {
-      const double d0_projection = d0_image * (1.0 + *sigma_projection * normal(gen));
+      const double d0_projection = d0_image * model::positive_factor(spread, gen);
       const auto row = profile.subspan(j * M, M);
       double total = 0, lo = kInf, hi = -kInf;
       for (double v : row) {
@@ -261,41 +392,58 @@ struct Simulate final : raserflow::Node {
       md.omega.resize(M);
       md.pump_target.assign(M, 0.0);
       md.pump_rate.assign(M, 0.0);
-      md.pump_decay = *pump_decay;
       md.beta = beta;
       md.t1 = *t1;
       md.t2_star = *t2_star;
       for (std::size_t m = 0; m < M; ++m) {
         const std::size_t k = j * M + m;
         // d0_μ ∝ the projection (negative values from interpolation are no inversion).
-        st.d[m] = total > 0 ? d0_projection * std::max(row[m], 0.0) / total : 0.0;
-        const double amplitude = std::abs(noise_per_mode * normal(gen));
-        st.alpha[m] = std::polar(amplitude, phase(gen));
+        const double share = total > 0 ? std::max(row[m], 0.0) / total : 0.0;
+        st.d[m] = d0_projection * share;
+        // The slab's spins: all of them fluctuate, polarized or not (science.md §1.5).
+        const double rms = physical_noise ? std::sqrt(spins * share) / 2 : uniform_noise;
+        const double amplitude = std::abs(rms * normal(gen));
+        const double angle = phase(gen);
+        st.alpha[m] = std::polar(amplitude, angle);
         // Integrate in the frame centred on the band; the carrier is applied afterwards (§1.7 I).
         const double offset = (static_cast<double>(m) - static_cast<double>(M / 2)) * spacing;
         md.omega[m] = 2 * constants::pi * offset;
         freq_v[k] = offset + *carrier_offset;
         inv_v[k] = st.d[m];
         a0_v[k] = st.alpha[m];
+        amp_v[k] = amplitude;
+        arg_v[k] = angle;
         tgt_v[k] = hi > lo ? (row[m] - lo) / (hi - lo) : 0.0;
       }
-      std::vector<std::int64_t> pumped(pump_modes->begin(), pump_modes->end());
-      for (std::int64_t r = 0; r < *pump_random_modes; ++r) {
-        std::uniform_int_distribution<std::int64_t> pick((*pump_range)[0], (*pump_range)[1]);
-        std::int64_t m;
-        do m = pick(gen);
-        while (std::find(pumped.begin(), pumped.end(), m) != pumped.end());
-        pumped.push_back(m);
+      // Pumping: the fixed parameters, or in the pumped class values drawn per projection.
+      std::vector<std::int64_t> pumped;
+      double gamma0 = *pump_rate, tau = *pump_decay, kappa = *pump_target;
+      if (cls == model::DatasetClass::pumped) {
+        pumped = model::draw_modes(*class_pump_modes, (*pump_range)[0], (*pump_range)[1], {}, gen);
+        gamma0 = model::uniform((*pump_rate_range)[0], (*pump_rate_range)[1], gen);
+        tau = model::uniform((*pump_decay_range)[0], (*pump_decay_range)[1], gen);
+        kappa = model::uniform((*pump_target_range)[0], (*pump_target_range)[1], gen);
+      } else {
+        pumped.assign(pump_modes->begin(), pump_modes->end());
+        const auto drawn =
+            model::draw_modes(*pump_random_modes, (*pump_range)[0], (*pump_range)[1], pumped, gen);
+        pumped.insert(pumped.end(), drawn.begin(), drawn.end());
       }
-      if (*pump_rate > 0)
-        for (auto m : pumped) {
-          md.pump_rate[static_cast<std::size_t>(m)] = *pump_rate;
-          md.pump_target[static_cast<std::size_t>(m)] =
-              *pump_target * st.d[static_cast<std::size_t>(m)];
-          rate_v[j * M + static_cast<std::size_t>(m)] = *pump_rate;
-          target_v[j * M + static_cast<std::size_t>(m)] =
-              md.pump_target[static_cast<std::size_t>(m)];
+      md.pump_decay = tau;
+      if (gamma0 > 0 && !pumped.empty()) {
+        gamma0_v[j] = gamma0;
+        tau_v[j] = tau;
+        kappa_v[j] = kappa;
+        for (std::size_t r = 0; r < pumped.size(); ++r) {
+          const auto m = static_cast<std::size_t>(pumped[r]);
+          md.pump_rate[m] = gamma0;
+          md.pump_target[m] = kappa * st.d[m];
+          rate_v[j * M + m] = gamma0;
+          target_v[j * M + m] = md.pump_target[m];
+          pumped_v[j * K + r] = pumped[r];
         }
+      }
+      d0_v[j] = d0_projection;
       eps_v[j] = d0_projection / d_threshold;
     }
 
@@ -313,8 +461,11 @@ struct Simulate final : raserflow::Node {
     frequencies.put(s, std::move(freq));
     initial_inversion.put(s, std::move(inv));
     initial_transverse.put(s, std::move(a0));
+    amplitude_out.put(s, std::move(amp));
+    phase_out.put(s, std::move(arg));
     targets.put(s, std::move(tgt));
     epsilons.put(s, std::move(eps));
+    d0_out.put(s, std::move(d0s));
     beta_out.put(s, Array::scalar(beta));
     t1_out.put(s, Array::scalar(*t1));
     t2_out.put(s, Array::scalar(*t2_star));
@@ -322,6 +473,26 @@ struct Simulate final : raserflow::Node {
     pump_rate_out.put(s, std::move(rate));
     pump_target_out.put(s, std::move(target));
     pump_decay_out.put(s, Array::scalar(*pump_decay));
+    class_out.put(s, Array::scalar(static_cast<std::int32_t>(cls)));
+    gamma0_out.put(s, std::move(gamma0s));
+    tau_out.put(s, std::move(taus));
+    kappa_out.put(s, std::move(kappas));
+    pumped_out.put(s, std::move(pumped_list));
+  }
+
+ private:
+  // Columns of `pumped_modes`: the same for every image, so the field stacks into a dataset.
+  std::size_t pumped_width() const {
+    const auto fixed = static_cast<std::int64_t>(pump_modes->size()) + *pump_random_modes;
+    const auto drawn = (*class_weights)[1] > 0 ? *class_pump_modes : std::int64_t{0};
+    return static_cast<std::size_t>(std::max(fixed, drawn));
+  }
+
+  static void check_range(const Param<std::vector<double>>& p, bool positive) {
+    if (p->size() != 2 || !((*p)[0] <= (*p)[1]) || !std::isfinite((*p)[1]) ||
+        (positive && !((*p)[0] > 0)))
+      throw ParamError(p.name(), std::string("give [low, high] with ") +
+                                     (positive ? "0 < " : "0 <= ") + "low <= high, both finite");
   }
 };
 RASERFLOW_NODE(Simulate);
