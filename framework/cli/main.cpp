@@ -13,11 +13,13 @@
 #include "diagnostics.hpp"
 #include "executor.hpp"
 #include "introspect.hpp"
+#include "mpi.hpp"
 #include "node_access.hpp"
 #include "pipeline.hpp"
 #include "plugin_loader.hpp"
 #include "raserflow/output_file.hpp"
 #include "run_state.hpp"
+#include "shards.hpp"
 
 namespace rf = raserflow;
 
@@ -82,13 +84,15 @@ int report(const rf::ValidationFailed& e) {
   return kBad;
 }
 
-// Reads, builds and validates; returns an exit status when that fails.
+// Reads, builds and validates; returns an exit status when that fails. The output folder is
+// `out` (or the pipeline's default), and `subfolder` inside it when one is given.
 std::optional<int> prepare(const std::string& file, const Common& c,
                            const rf::PluginRegistry& plugins, const std::string& out,
-                           rf::Pipeline& pipeline) {
+                           rf::Pipeline& pipeline, const std::string& subfolder = {}) {
   try {
     auto spec = rf::read_pipeline(file, c.sets);
-    const auto dir = out.empty() ? rf::default_output_dir(spec) : std::filesystem::path(out);
+    auto dir = out.empty() ? rf::default_output_dir(spec) : std::filesystem::path(out);
+    if (!subfolder.empty()) dir /= subfolder;
     pipeline = rf::build_pipeline(std::move(spec), plugins, dir);
   } catch (const rf::ValidationFailed& e) {
     return report(e);
@@ -131,8 +135,17 @@ std::optional<std::string> resume_problem(const rf::Pipeline& pipeline, const rf
   return std::nullopt;
 }
 
-int run(const std::string& file, const Common& c, const std::string& out, int threads,
-        const std::string& shard, const std::string& trace, bool fresh) {
+struct RunArgs {
+  std::string file, out, shard, trace;
+  int threads = 0;
+  bool fresh = false;
+  // Under mpirun: the rank's shard (K/N) and its folder inside the output folder.
+  std::string subfolder;
+};
+
+// Runs the pipeline (or this shard of it) into `pipeline`, which stays built for the caller.
+int run(const RunArgs& a, const Common& c, rf::Pipeline& pipeline) {
+  const auto& [file, out, shard, trace, threads, fresh, subfolder] = a;
   rf::RunOptions options;
   options.threads = threads;
   if (!shard.empty()) {
@@ -154,8 +167,7 @@ int run(const std::string& file, const Common& c, const std::string& out, int th
   // end in a clean, reported stop.
   rf::install_interrupt_handler();
   const auto& plugins = load_plugins(c);
-  rf::Pipeline pipeline;
-  if (auto status = prepare(file, c, plugins, out, pipeline)) return *status;
+  if (auto status = prepare(file, c, plugins, out, pipeline, subfolder)) return *status;
   if (pipeline.open_ended && options.shard_count > 1) {
     std::cerr << "raserflow: error: --shard splits a known number of items, but a source of "
                  "this pipeline produces items until its stream ends; run it unsharded\n";
@@ -279,6 +291,61 @@ int run(const std::string& file, const Common& c, const std::string& out, int th
   return kFailed;
 }
 
+// `mpirun -n N raserflow run ...`: rank K runs shard K/N into <out>/shard-K-of-N (so the same
+// command resumes each shard in its folder), the ranks agree on how that went, and only when
+// every shard succeeded do shard 0's nodes join the shards' outputs into <out>.
+int run_under_mpi(RunArgs a, const Common& c) {
+  if (!a.shard.empty()) {
+    std::cerr << "raserflow: error: --shard " << a.shard
+              << " under mpirun: each rank already runs shard <rank>/<ranks>; drop --shard, or "
+                 "run the shards without mpirun (e.g. one per Slurm array task, then `raserflow "
+                 "dataset join`)\n";
+    return kBad;
+  }
+  rf::cli::Mpi mpi;
+  rf::Pipeline pipeline;
+  const int k = mpi.rank(), n = mpi.size();
+  if (n == 1) return run(a, c, pipeline);  // one rank: a plain run
+
+  a.shard = std::to_string(k) + "/" + std::to_string(n);
+  a.subfolder = rf::shard_dir("", k, n).string();
+  if (!a.trace.empty()) {
+    const std::filesystem::path t(a.trace);
+    a.trace = (t.parent_path() / (t.stem().string() + "-" + a.subfolder + t.extension().string()))
+                  .string();
+  }
+  int status = kFailed;
+  try {
+    status = run(a, c, pipeline);
+  } catch (const std::exception& e) {
+    std::cerr << "raserflow: error: " << e.what() << "\n";
+  }
+  // Collective on every path: a rank that returned early (bad pipeline, refused resume) still
+  // takes part, so no rank waits for ever and every rank learns the worst outcome.
+  const auto worst = mpi.worst(status);
+  if (worst.status != kOk) {
+    // Said once, by rank 0; a rank that failed has said why itself.
+    if (status == kOk && k == 0)
+      std::cerr << "raserflow: error: rank " << worst.rank << " (shard " << worst.rank << "/" << n
+                << ") ended with status " << worst.status
+                << ", so the shards were not joined; the same command continues the run\n";
+    return status != kOk ? status : worst.status == kInterrupted ? kInterrupted : kFailed;
+  }
+  int joined = kOk;
+  if (k == 0) {
+    const auto run_dir = pipeline.output_dir.parent_path();
+    try {
+      rf::join_shards(pipeline, run_dir, n);
+      std::cerr << "raserflow: " << pipeline.spec.name << ": the " << n << " shards are joined in "
+                << run_dir.string() << "\n";
+    } catch (const std::exception& e) {
+      std::cerr << "raserflow: error: " << e.what() << "\n";
+      joined = kFailed;
+    }
+  }
+  return mpi.from_rank0(joined);
+}
+
 int validate(const std::string& file, const Common& c) {
   const auto& plugins = load_plugins(c);
   rf::Pipeline pipeline;
@@ -347,9 +414,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   load_all_plugins(argc, argv);
   Common c;
-  std::string file, out, shard, trace, type;
-  int threads = 0;
-  bool json = false, fresh = false;
+  RunArgs r;
+  std::string file, type;
+  bool json = false;
 
   auto add_plugin_path = [&](CLI::App* sub) {
     sub->add_option("--plugin-path", c.plugin_paths, "extra plugin folder or library (repeatable)");
@@ -359,14 +426,16 @@ int main(int argc, char** argv) {
   };
 
   auto* run_cmd = app.add_subcommand("run", "run a pipeline");
-  run_cmd->add_option("file", file, "pipeline YAML file")->required();
+  run_cmd->add_option("file", r.file, "pipeline YAML file")->required();
   add_sets(run_cmd);
-  run_cmd->add_option("--threads", threads, "worker threads (default: all cores)")
+  run_cmd->add_option("--threads", r.threads, "worker threads (default: all cores)")
       ->check(CLI::Range(1, 1024));
-  run_cmd->add_option("--out", out, "output folder (default: out/<pipeline name>)");
-  run_cmd->add_option("--shard", shard, "run items K, K+N, K+2N, ... (K from 0)");
-  run_cmd->add_option("--trace", trace, "write a Chrome trace (JSON) of node spans");
-  run_cmd->add_flag("--fresh", fresh,
+  run_cmd->add_option("--out", r.out, "output folder (default: out/<pipeline name>)");
+  run_cmd->add_option("--shard", r.shard,
+                      "run items K, K+N, K+2N, ... (K from 0); under mpirun each rank is a "
+                      "shard of its own");
+  run_cmd->add_option("--trace", r.trace, "write a Chrome trace (JSON) of node spans");
+  run_cmd->add_flag("--fresh", r.fresh,
                     "start over: forget the run checkpointed in the output folder (by default "
                     "the same command continues it)");
   add_plugin_path(run_cmd);
@@ -410,7 +479,11 @@ int main(int argc, char** argv) {
     return status == 0 ? kOk : kBad;
   }
   try {
-    if (*run_cmd) return run(file, c, out, threads, shard, trace, fresh);
+    if (*run_cmd) {
+      if (rf::cli::launched_by_mpi()) return run_under_mpi(r, c);
+      rf::Pipeline pipeline;
+      return run(r, c, pipeline);
+    }
     for (const auto& [sub, command] : plugin_cmds)
       if (*sub) return command->command->run(without_plugin_paths(sub->remaining()));
     if (*validate_cmd) return validate(file, c);

@@ -14,6 +14,7 @@ struct NodeAccess {
     n.pipeline_seed_ = pipeline_seed;
     n.output_dir_ = output_dir;
   }
+  static void set_output_dir(Node& n, std::filesystem::path dir) { n.output_dir_ = std::move(dir); }
   static void set_checkpoint_dir(Node& n, std::filesystem::path dir) {
     n.checkpoint_dir_ = std::move(dir);
   }

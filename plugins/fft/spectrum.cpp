@@ -86,14 +86,15 @@ struct Spectrum final : raserflow::Node {
                                   "flagged in spectrum_clamped) instead of dropping the image",
                            .unit = "bins",
                            .min = 1}};
+  // No "divide by the total inversion" (the paper's "w.r.t. the TPI"): raw |FFT| over d0 is
+  // not in [0, 1], and one item-wide d0 ignores that each projection has its own.
   Param<std::string> normalize{
       this,
       "normalize",
       "minmax",
-      {.doc = "scaling of each spectrum: minmax (to [0, 1] per spectrum; a constant spectrum "
-              "becomes 0), total_inversion (divided by the item's total_inversion, the paper's "
-              "\"w.r.t. the TPI\") or none (raw |DFT|, unnormalised transform)",
-       .choices = {"minmax", "total_inversion", "none"}}};
+      {.doc = "scaling of each spectrum: minmax (to [0, 1] per spectrum, science.md §2.3; a "
+              "constant spectrum becomes 0) or none (raw |DFT|, unnormalised transform)",
+       .choices = {"minmax", "none"}}};
   Param<bool> projections{
       this,
       "projections",
@@ -142,14 +143,6 @@ struct Spectrum final : raserflow::Node {
                           "at mode_frequencies, min-max scaled per row",
                    .param = "projections"});
     }
-    if (*normalize == "total_inversion") {
-      inversion_slot_ = reads().size();
-      read_field({.declared = "total_inversion",
-                  .dtype = DType::float64,
-                  .rank = 0,
-                  .doc = "number of inverted spins d0 the spectra are divided by",
-                  .param = "normalize"});
-    }
     settings_.pad_with = *pad_with == "zero" ? fft::PadWith::zero : fft::PadWith::last_mean;
     settings_.combine = *combine == "complex" ? fft::Combine::complex : fft::Combine::real_sum;
   }
@@ -179,7 +172,6 @@ struct Spectrum final : raserflow::Node {
                   std::to_string(n) + "; lower roi or raise padding");
 
     const Array* modes = *projections ? &checked_modes(s, p) : nullptr;
-    const double scale = *normalize == "total_inversion" ? checked_inversion(s) : 1.0;
 
     auto spectra_out = Array::zeros<double>({p, *roi});
     auto peaks_out = Array::zeros<std::int64_t>({p});
@@ -213,10 +205,7 @@ struct Spectrum final : raserflow::Node {
       clamped_v[static_cast<std::size_t>(j)] = r.clamped ? 1 : 0;
       auto row = spectra_v.subspan(static_cast<std::size_t>(j) * w, w);
       std::copy_n(positive.begin() + r.start, w, row.begin());
-      if (*normalize == "minmax")
-        fft::minmax_normalize(row);
-      else if (*normalize == "total_inversion")
-        for (auto& x : row) x /= scale;
+      if (*normalize == "minmax") fft::minmax_normalize(row);
 
       if (modes) {
         if (settings.combine != fft::Combine::complex) {
@@ -253,20 +242,8 @@ struct Spectrum final : raserflow::Node {
     return a;
   }
 
-  double checked_inversion(const raserflow::Item& s) const {
-    const auto& name = reads()[inversion_slot_].actual;
-    if (!s.has(name))
-      throw Error("normalize is total_inversion but the item has no '" + name +
-                  "'; add a hyperpolarization node upstream or choose another normalize");
-    const double d0 = s.scalar(name);
-    if (!(d0 > 0) || !std::isfinite(d0))
-      throw Error("'" + name + "' is " + text(d0) +
-                  "; normalising by it needs a positive, finite number of inverted spins");
-    return d0;
-  }
-
   fft::SpectrumSettings settings_;
-  std::size_t modes_slot_ = 0, out_slot_ = 0, inversion_slot_ = 0;
+  std::size_t modes_slot_ = 0, out_slot_ = 0;
   fft::ForwardPlans plans_;
 };
 RASERFLOW_NODE(Spectrum);

@@ -34,21 +34,31 @@ struct State {
   std::vector<Complex> alpha;  // transverse spin per mode, spins
 };
 
+// Error control of the adaptive integrator (Tsitouras 5(4), max norm over components).
+// With `relative` = r, the signal's error max_k |S(t_k) − S_exact(t_k)| is at most about
+// r·max|S|: measured 0.15–0.9 r for r = 1e-5..1e-8 (bench/raser_bench.cpp on 67-mode images,
+// and the closed-form test Signal.ErrorIsAboutRtolTimesThePeak).
 struct Tolerances {
   double relative = 1e-8;
-  double absolute = 1e-9;  // in units of the scales chosen by the integrator (see .cpp)
+  // Absolute tolerance (> 0) in units of each component's scale: the total initial inversion
+  // for d, the rms initial transverse spin per mode for α. Keep it <= relative: the burst
+  // amplifies the spin noise ~1e7-fold, so an error of x·noise early on becomes about x·peak
+  // later. science.md §1.10's 1e-3·noise for α, at r = 1e-6 on the bench's image, gave an
+  // error of 1.7e-4 of the peak instead of 1.7e-7.
+  double absolute = 1e-9;
 };
 
-// Integrates from `initial` at t = 0 and returns S(t_k) = Σ α_μ(t_k) at t_k = k·dwell,
-// interpolated from the stepper's dense output.
+// Integrates from `initial` at t = 0 and returns S(t_k) = Σ α_μ(t_k) at t_k = k·dwell.
 std::vector<Complex> simulate_signal(const Modes& modes, const State& initial, double dwell,
                                      std::size_t samples, const Tolerances& tol = {});
 
-// The full state at each of `times` (ascending, >= 0): for tests and diagnostics.
+// The full state at each of `times` (ascending, >= 0), on which the steps land exactly: for
+// tests and diagnostics.
 std::vector<State> simulate_states(const Modes& modes, const State& initial,
                                    const std::vector<double>& times, const Tolerances& tol = {});
 
-// The right-hand side in physical units, for checking invariants (e.g. d/dt Σd = −4β|S|²).
+// The right-hand side the integrator uses, in physical units (dd/dt, dα/dt), for checking it
+// against the equations (e.g. d/dt Σd = −4β|S|²).
 State derivative(const Modes& modes, const State& x, double t);
 
 }  // namespace raserflow::raser

@@ -26,7 +26,7 @@ struct Simulate final : raserflow::Node {
   static constexpr auto doc =
       "RASER signals of every projection: one mode per bin, d0 per mode from the projection "
       "profile, "
-      "coupled through the shared coil (complex multi-mode equations, adaptive Dormand-Prince)";
+      "coupled through the shared coil (complex multi-mode equations, adaptive Tsitouras 5(4))";
 
   // Coil, sample and relaxation.
   Param<double> q_factor{

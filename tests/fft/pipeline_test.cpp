@@ -55,13 +55,16 @@ TEST(AcquisitionFftPipeline, ProjectionsWithoutModeFrequenciesFailValidation) {
   EXPECT_NE(r.err.find("mode_frequencies"), std::string::npos) << r.err;
 }
 
-TEST(AcquisitionFftPipeline, TotalInversionNormalisationNeedsTheFieldUpstream) {
+TEST(AcquisitionFftPipeline, TheRemovedTotalInversionNormalisationFailsValidation) {
+  // Pipelines written for the old option must stop before any work and say what is allowed.
   auto dir = t::scratch_dir("acq-fft-tpi");
   auto file = t::write_pipeline(dir, "p.yaml",
                                 pipeline("{}", "{projections: false, normalize: total_inversion}"));
   auto r = t::run_cli({"validate", file.string()});
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.err.find("total_inversion"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("normalize"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("'total_inversion' is not one of: minmax, none"), std::string::npos)
+      << r.err;
 }
 
 TEST(AcquisitionFftPipeline, NonPositiveSnrIsRejectedBeforeRunning) {

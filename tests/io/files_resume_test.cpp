@@ -8,10 +8,12 @@
 
 #include <gtest/gtest.h>
 
+#include "file_tree.hpp"
 #include "support/cli.hpp"
 #include "support/harness.hpp"
 
 namespace fs = std::filesystem;
+using io_test::files_under;
 using raserflow::Array;
 using raserflow::test::item_with;
 using raserflow::test::NodeHarness;
@@ -41,16 +43,6 @@ void feed(NodeHarness& h, std::int64_t from, std::int64_t to, std::int64_t every
       h.run(item(i));
     if ((i + 1) % every == 0) h.checkpoint();
   }
-}
-
-// Every file under `dir` (relative path -> bytes).
-std::map<std::string, std::string> files_under(const fs::path& dir) {
-  std::map<std::string, std::string> out;
-  if (!fs::exists(dir)) return out;
-  for (const auto& e : fs::recursive_directory_iterator(dir))
-    if (e.is_regular_file())
-      out[e.path().lexically_relative(dir).string()] = raserflow::test::slurp(e.path());
-  return out;
 }
 
 std::map<std::string, std::string> uninterrupted(const Sink& s, const std::string& name) {

@@ -47,6 +47,9 @@ struct CliOptions {
   int signal = SIGINT;
   int second_signal_after_ms = -1;  // send `signal` again this long after the first
   long file_size_limit = -1;        // RLIMIT_FSIZE in bytes (SIGXFSZ ignored: writes fail)
+  // A command the CLI is started through, found in PATH, e.g. {"mpirun", "-n", "2"}: it gets
+  // the raserflow executable and `args` after its own arguments, and `signal` goes to it.
+  std::vector<std::string> launcher;
 };
 
 inline CliResult run_cli(const std::vector<std::string>& args, const CliOptions& options = {}) {
@@ -69,10 +72,12 @@ inline CliResult run_cli(const std::vector<std::string>& args, const CliOptions&
       };
       ::setrlimit(RLIMIT_FSIZE, &rl);
     }
-    std::vector<char*> argv{const_cast<char*>(RASERFLOW_EXE)};
+    std::vector<char*> argv;
+    for (const auto& a : options.launcher) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(const_cast<char*>(RASERFLOW_EXE));
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
-    ::execv(RASERFLOW_EXE, argv.data());
+    ::execvp(argv[0], argv.data());
     ::_exit(127);
   }
   CliResult r;

@@ -92,6 +92,14 @@ class RASERFLOW_API Node {
   // What this node has to say in the run's manifest, as a JSON object (e.g. counts of what it
   // wrote), or empty. Called once after finish(), under `nodes.<id>.report`.
   virtual std::string report() const { return {}; }
+  // After every shard of a run under mpirun published its outputs, on the nodes of shard 0
+  // only: `shard_dirs` are the shards' output folders in shard order (shard_dirs[0] is the one
+  // this node ran in), and output_dir() is now the run's own --out. A sink that writes one file
+  // per run writes the union of the shards' files there, in item order, so the run reads as if
+  // one process had made it. Nodes with nothing to join keep the default, which does nothing.
+  virtual void join_shards(const std::vector<std::filesystem::path>& shard_dirs) {
+    (void)shard_dirs;
+  }
 
   // The node's id in the pipeline file.
   const std::string& id() const { return id_; }

@@ -10,6 +10,7 @@
 
 // Bumped whenever Node, Item, Array, Param, NodeType or Command change layout or meaning.
 // 2: Sample became Item (drop, end_stream), batches, checkpoints, plugin commands.
+// 3: Publication::manifest, Node::report(), Node::join_shards().
 #define RASERFLOW_ABI_VERSION 3u
 
 // A C struct so that the host can read it and check the ABI before any C++ object is used.

@@ -76,7 +76,8 @@ struct Source {
   std::int64_t rows;
 };
 
-// Rows per block: a power of two, as many as fit in 8 MiB over all datasets (at least one).
+}  // namespace
+
 std::int64_t block_rows(const std::vector<std::size_t>& row_bytes) {
   std::size_t total = 0;
   for (auto b : row_bytes) total += b;
@@ -85,8 +86,6 @@ std::int64_t block_rows(const std::vector<std::size_t>& row_bytes) {
   while (static_cast<std::size_t>(2 * g) * total <= budget) g *= 2;
   return g;
 }
-
-}  // namespace
 
 fs::path open_piece_path(const fs::path& dir, std::int64_t from) {
   return dir / ("piece-" + padded(from) + ".h5.tmp");

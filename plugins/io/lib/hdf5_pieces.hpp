@@ -31,6 +31,11 @@ std::vector<Piece> restore_pieces(const std::filesystem::path& dir, std::int64_t
 std::optional<std::vector<Column>> piece_columns(const std::vector<Piece>& pieces,
                                                  const std::vector<std::string>& fields);
 
+// Rows per block when rows of these sizes (bytes per row of each dataset) are copied between
+// files: a power of two, as many as fit in 8 MiB over all datasets (at least one). It depends
+// on the layout alone, so copies of the same rows write the same blocks.
+std::int64_t block_rows(const std::vector<std::size_t>& row_bytes);
+
 // Appends the rows of every piece, in order, to `out` (a new file without datasets), and
 // returns how many. The rows are copied in blocks of a size fixed by the columns alone, so the
 // file does not depend on where the pieces were cut. Throws naming the piece when one is

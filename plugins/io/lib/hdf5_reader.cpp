@@ -18,6 +18,10 @@ Hdf5Reader::Hdf5Reader(std::filesystem::path path) : path_(std::move(path)) {
   }
   auto fapl = make(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, what);
   check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), what);
+  // Each read opens and closes its dataset; evicting the dataset's metadata (its chunk index)
+  // at the close keeps the metadata cache from growing with the rows read, so reading a file
+  // from end to end needs the same memory whatever its length.
+  check(H5Pset_evict_on_close(fapl.get(), true), what);
   file_ = make(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose, what);
 }
 
@@ -124,6 +128,24 @@ void Hdf5Reader::read_rows(const Column& c, std::int64_t first, std::int64_t cou
   auto mem_space =
       make(H5Screate_simple(static_cast<int>(n.size()), n.data(), nullptr), H5Sclose, what);
   check(H5Dread(d.get(), type.get(), mem_space.get(), file_space.get(), H5P_DEFAULT, data), what);
+}
+
+std::vector<std::string> Hdf5Reader::attributes() const {
+  Hdf5Lock lock;
+  std::vector<std::string> out;
+  hsize_t at = 0;
+  // Called from C: nothing may be thrown through it.
+  const auto collect = [](hid_t, const char* name, const H5A_info_t*, void* names) -> herr_t {
+    try {
+      static_cast<std::vector<std::string>*>(names)->emplace_back(name);
+      return 0;
+    } catch (...) {
+      return -1;
+    }
+  };
+  check(H5Aiterate2(file_.get(), H5_INDEX_NAME, H5_ITER_INC, &at, collect, &out),
+        "cannot list the attributes of " + path_.string());
+  return out;
 }
 
 bool Hdf5Reader::has_attribute(const std::string& name) const {

@@ -34,6 +34,7 @@ class Hdf5Reader {
   void read_rows(const Column& c, std::int64_t first, std::int64_t count, void* data) const;
 
   // Attributes of the root group.
+  std::vector<std::string> attributes() const;  // names, in name order
   bool has_attribute(const std::string& name) const;
   std::vector<std::string> strings(const std::string& name) const;
   std::int64_t int64(const std::string& name) const;

@@ -46,12 +46,49 @@ void append_to(const fs::path& p, const std::string& text) {
   if (::close(fd) < 0) throw Error("cannot append to " + p.string() + ": " + std::strerror(errno));
 }
 
+// Renames the folder `from` to `to`, or across file systems copies it under a temporary name
+// renamed into place. A folder already at `to` (an earlier run's) is first renamed aside and
+// removed after, so `to` never shows a mix of both.
+void move_folder(const fs::path& from, const fs::path& to) {
+  const auto pid = std::to_string(::getpid());
+  const fs::path aside = to.parent_path() / ("." + to.filename().string() + ".replaced-" + pid);
+  std::error_code ec;
+  if (fs::exists(fs::symlink_status(to, ec))) {
+    fs::remove_all(aside, ec);
+    fs::rename(to, aside, ec);
+    if (ec) throw Error("cannot replace " + to.string() + ": " + ec.message());
+  }
+  fs::rename(from, to, ec);
+  if (ec == std::errc::cross_device_link) {
+    const fs::path partial = to.string() + ".partial-" + pid;
+    std::error_code ignored;
+    fs::remove_all(partial, ignored);
+    fs::copy(from, partial, fs::copy_options::recursive, ec);
+    if (!ec) fs::rename(partial, to, ec);
+    if (ec)
+      fs::remove_all(partial, ignored);
+    else
+      fs::remove_all(from, ec);
+  }
+  if (ec) {
+    std::error_code ignored;  // put the earlier folder back rather than leave none
+    if (fs::exists(aside, ignored)) fs::rename(aside, to, ignored);
+    throw Error("cannot move " + from.string() + " to " + to.string() + ": " + ec.message());
+  }
+  fs::remove_all(aside, ec);
+  if (ec) throw Error("cannot remove the replaced folder " + aside.string() + ": " + ec.message());
+}
+
 // Moves `from` to `to`: a rename, or across file systems a copy under a temporary name
 // renamed into place, then the original removed.
 void move_file(const fs::path& from, const fs::path& to) {
   std::error_code ec;
   if (to.has_parent_path()) fs::create_directories(to.parent_path(), ec);
   if (ec) throw Error("cannot create folder " + to.parent_path().string() + ": " + ec.message());
+  if (fs::is_directory(from, ec)) {
+    move_folder(from, to);
+    return;
+  }
   fs::rename(from, to, ec);
   if (ec == std::errc::cross_device_link) {
     OutputFile out(to);
@@ -140,8 +177,7 @@ void ItemFiles::claim(const Entry& e) {
   claimed_.emplace(final_path(e).lexically_normal(), e.item);
 }
 
-void ItemFiles::write(std::int64_t item, const fs::path& final_path,
-                      std::span<const unsigned char> bytes) {
+ItemFiles::Entry ItemFiles::next_entry(std::int64_t item, const fs::path& final_path) {
   if (dir_.empty()) throw Error("internal: ItemFiles::start() was not called");
   const auto normal = final_path.lexically_normal();
   if (const auto it = claimed_.find(normal); it != claimed_.end())
@@ -158,12 +194,39 @@ void ItemFiles::write(std::int64_t item, const fs::path& final_path,
       final_path.string()};
   const auto rel = normal.lexically_relative(output_dir_.lexically_normal());
   if (!output_dir_.empty() && !rel.empty() && *rel.begin() != "..") e.final_path = rel.string();
+  return e;
+}
 
+void ItemFiles::write(std::int64_t item, const fs::path& final_path,
+                      std::span<const unsigned char> bytes) {
+  auto e = next_entry(item, final_path);
   std::ofstream out(staged(e), std::ios::binary | std::ios::trunc);
   out.write(reinterpret_cast<const char*>(bytes.data()),
             static_cast<std::streamsize>(bytes.size()));
   out.close();
   if (!out) throw Error("cannot write " + staged(e).string() + " (disk full or no permission?)");
+  claim(e);
+  pending_.push_back(std::move(e));
+}
+
+void ItemFiles::write_folder(std::int64_t item, const fs::path& final_path,
+                             const std::function<void(const fs::path&)>& fill) {
+  auto e = next_entry(item, final_path);
+  // The temporary name is no entry's, so a kill inside `fill` leaves a folder that start()
+  // removes.
+  const fs::path partial = staged(e).string() + ".partial";
+  std::error_code ec;
+  fs::remove_all(partial, ec);
+  fs::create_directory(partial, ec);
+  if (ec) throw Error("cannot create folder " + partial.string() + ": " + ec.message());
+  try {
+    fill(partial);
+    fs::rename(partial, staged(e), ec);
+    if (ec) throw Error("cannot rename " + partial.string() + ": " + ec.message());
+  } catch (...) {
+    fs::remove_all(partial, ec);
+    throw;
+  }
   claim(e);
   pending_.push_back(std::move(e));
 }
@@ -203,7 +266,7 @@ void ItemFiles::publish() {
 void ItemFiles::discard() noexcept {
   for (const auto& e : pending_) {
     std::error_code ec;
-    fs::remove(staged(e), ec);
+    fs::remove_all(staged(e), ec);
     claimed_.erase(final_path(e).lexically_normal());
   }
   pending_.clear();

@@ -4,8 +4,10 @@
 //   files.log                                "<item> <file name> <final path>\n" per file
 // process() writes the file; checkpoint() appends its line to the log; a later run restores
 // both to the position it resumes from; publish() moves the files to their final paths.
+// An entry may also be a folder (write_folder()), published whole by one rename.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <span>
 #include <string>
@@ -28,6 +30,12 @@ class ItemFiles {
              std::span<const unsigned char> bytes);
   // Encodes an 8-bit BGR (or grey) image as PNG and writes it as above.
   void write_png(std::int64_t item, const std::filesystem::path& final_path, const cv::Mat& image);
+  // Writes the folder that item `item` publishes at `final_path`: `fill` writes its files into
+  // an empty folder under a temporary name, which becomes an entry only once `fill` returns,
+  // so neither the checkpoint nor the published folder is ever half written. A folder
+  // already at `final_path` when the run publishes is replaced.
+  void write_folder(std::int64_t item, const std::filesystem::path& final_path,
+                    const std::function<void(const std::filesystem::path&)>& fill);
   // Logs the files written since the last checkpoint, so they survive a kill.
   void checkpoint();
   // Moves every logged file to its final path (renamed, or copied across file systems);
@@ -50,6 +58,8 @@ class ItemFiles {
   std::filesystem::path final_path(const Entry& e) const;
   std::filesystem::path log_path() const { return dir_ / "files.log"; }
   void claim(const Entry& e);
+  // The entry `item` would publish at `final_path`, after checking that the path is free.
+  Entry next_entry(std::int64_t item, const std::filesystem::path& final_path);
 
   std::filesystem::path dir_, output_dir_;
   std::vector<Entry> logged_, pending_;
