@@ -169,7 +169,7 @@ struct Simulate final : raserflow::Node {
        .choices = {"uniform", "physical"}}};
   Param<double> spin_count{this,
                            "spin_count",
-                           1.45e19,
+                           1.526e19,
                            {.doc = "spins of the nucleus in the sample (all, polarized or not), "
                                    "for spin_noise_model physical; default: 60 mM pyrazine (4 "
                                    "1H) in 0.1056 cm^3; an upstream 'spins' field takes "
@@ -259,7 +259,15 @@ struct Simulate final : raserflow::Node {
   raserflow::Writes<double, 2> pump_target_out{
       this, "pump_target", {.doc = "[P x M] pumping target per mode, spins"}};
   raserflow::Writes<double, 0> pump_decay_out{
-      this, "pump_decay", {.doc = "decay time of the pumping parameter, s"}};
+      this,
+      "pump_decay",
+      {.doc = "the pump_decay parameter, s; images of the pumped class decay with their own "
+              "tau per projection, in pump_tau"}};
+  raserflow::Writes<double, 0> epsilon_image_out{
+      this,
+      "epsilon_image",
+      {.doc = "the image's epsilon before the d0 spreads: drawn from epsilon_range, or epsilon, "
+              "or d0/d_th of the nominal d0 when beta comes from the coil"}};
   raserflow::Writes<std::int32_t, 0> class_out{
       this, "class", {.doc = "dataset class of the image: 0 plain, 1 pumped, 2 fluctuating"}};
   raserflow::Writes<double, 1> d0_out{
@@ -284,6 +292,7 @@ struct Simulate final : raserflow::Node {
       throw ParamError(
           "epsilon",
           "epsilon defines beta through the threshold 1/(beta T2*), which needs a finite t2_star");
+    if (!(*pump_decay > 0)) throw ParamError("pump_decay", "must be > 0 (.inf: constant pumping)");
     if (pump_range->size() != 2 || (*pump_range)[0] > (*pump_range)[1])
       throw ParamError("pump_range", "give two indices [first, last] with first <= last");
     const auto span = (*pump_range)[1] - (*pump_range)[0] + 1;
@@ -297,7 +306,7 @@ struct Simulate final : raserflow::Node {
       throw ParamError("class_pump_modes", "more pumped modes than the pump_range holds");
     if (!epsilon_range->empty()) check_range(epsilon_range, true);
     check_range(pump_rate_range, false);
-    check_range(pump_decay_range, false);
+    check_range(pump_decay_range, true);
     check_range(pump_target_range, false);
   }
 
@@ -474,6 +483,7 @@ struct Simulate final : raserflow::Node {
     pump_target_out.put(s, std::move(target));
     pump_decay_out.put(s, Array::scalar(*pump_decay));
     class_out.put(s, Array::scalar(static_cast<std::int32_t>(cls)));
+    epsilon_image_out.put(s, Array::scalar(std::abs(d0_item) / d_threshold));
     gamma0_out.put(s, std::move(gamma0s));
     tau_out.put(s, std::move(taus));
     kappa_out.put(s, std::move(kappas));

@@ -167,6 +167,11 @@ TEST(DatasetClasses, EpsilonIsDrawnPerImageInsideItsRange) {
     // The image's ε is eps_j scaled back by the projection's and image's d0 factors;
     // with sigma 0.05 and 0.1 it stays within the range widened by the spreads.
     images.insert(eps[0]);
+    // The drawn epsilon itself: inside the range, and eps_j = epsilon_image * d0_j / d0.
+    const double drawn = s.scalar("epsilon_image");
+    EXPECT_GE(drawn, 3.0);
+    EXPECT_LE(drawn, 30.0);
+    EXPECT_NEAR(eps[0], drawn * d0[0] / 3e16, 1e-9 * eps[0]);
     EXPECT_GT(eps[0], 3.0 * 0.6);
     EXPECT_LT(eps[0], 30.0 * 1.5);
   }
@@ -243,6 +248,8 @@ TEST(DatasetClasses, BadRangesAndWeightsAreRejected) {
                                                            {"epsilon_range", {30.0, 3.0}},
                                                            {"epsilon_range", {0.0, 3.0}},
                                                            {"pump_rate_range", {5.0}},
+           {"pump_decay_range", {0.0, 3.0}},
+           {"pump_decay", 0.0},
                                                            {"class_pump_modes", 40}}) {
     nlohmann::json params{{"samples", 16}, {"t2_star", 0.3}};
     params[key] = value;

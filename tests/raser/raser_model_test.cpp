@@ -528,6 +528,9 @@ TEST(Equations, ComplexFormTrajectoryEqualsAmplitudePhaseForm) {
             allowed_difference(coarse_vectors, fine_vectors, 3, 9, a_peak));
 }
 
+// derivative() and the stepper share one right-hand side, so this checks the rate scaling and
+// the conversion back to physical units, not the equations: those are checked independently by
+// ComplexFormTrajectoryEqualsAmplitudePhaseForm and the closed forms.
 TEST(Equations, DerivativeIsTheIntegratedRightHandSide) {
   // derivative() is the integrator's own right-hand side: at t it must be what the trajectory
   // does there, (x(t + h) − x(t − h)) / 2h up to O(h²).
