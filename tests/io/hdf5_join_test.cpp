@@ -23,6 +23,7 @@ struct ShardSpec {
   std::int64_t seed = 11;
   raserflow::Shape shape{2};
   std::int64_t done = -1;  // items_done; -1: as many as items
+  std::string pipeline;    // the `pipeline` attribute (JSON text); empty: none
 };
 
 // The value of element j of item i's row, so every row says where it belongs.
@@ -44,6 +45,7 @@ fs::path write_shard(const fs::path& path, const ShardSpec& s) {
   out.set_attribute("items_held", static_cast<std::int64_t>(s.items.size()));
   out.set_attribute("complete", std::int64_t{1});
   out.set_attribute("run", run.dump());
+  if (!s.pipeline.empty()) out.set_attribute("pipeline", s.pipeline);
   for (auto item : s.items) {
     auto a = Array::zeros<double>(s.shape);
     auto v = a.mutable_values<double>();
@@ -163,6 +165,19 @@ TEST(Hdf5Join, RefusesFilesThatAreNotTheShardsOfOneRun) {
     other.close();
   }
   check({s0, dir / "other.h5"}, "has no `run` attribute");
+}
+
+TEST(Hdf5Join, ShardsRunFromAnotherCheckoutJoinButAnotherPipelineDoesNot) {
+  const auto dir = raserflow::test::scratch_dir("io-join-pipeline");
+  const std::string here = R"({"name":"d","file":"/a/p.yaml","git_revision":"1","nodes":{"n":1}})";
+  const std::string there = R"({"name":"d","file":"/b/p.yaml","git_revision":"2","nodes":{"n":1}})";
+  const std::string other = R"({"name":"d","file":"/a/p.yaml","git_revision":"1","nodes":{"n":2}})";
+  const auto s0 = write_shard(dir / "s0.h5", {.index = 0, .items = {0}, .pipeline = here});
+  const auto s1 = write_shard(dir / "s1.h5", {.index = 1, .items = {1}, .pipeline = there});
+  EXPECT_NO_THROW(raserflow::io::join_shard_files({s0, s1}, dir / "all.h5"));
+  const auto odd = write_shard(dir / "odd.h5", {.index = 1, .items = {1}, .pipeline = other});
+  const auto message = join_error({s0, odd}, dir / "none.h5");
+  EXPECT_NE(message.find("they ran different pipelines"), std::string::npos) << message;
 }
 
 TEST(Hdf5Join, RunAttributeMakesOutputPathsRelativeAndKeepsWhatIdentifiesTheRun) {

@@ -339,6 +339,21 @@ std::vector<std::pair<std::string, Attribute>> whole_run_attributes(
       std::vector<Json> lists;
       for (const auto& v : values) lists.push_back(json(v, attribute));
       a.text = {nlohmann::json(merged(lists)).dump()};
+    } else if (attribute == "pipeline") {
+      // Where the pipeline file lay and its checkout's revision may differ between the tasks
+      // of one job array (another node, another clone); what the pipeline says may not.
+      const auto what_it_says = [&](const Attribute& v) {
+        auto j = json(v, attribute);
+        if (j.is_object()) {
+          j.erase("file");
+          j.erase("git_revision");
+        }
+        return j;
+      };
+      for (std::size_t k = 1; k < values.size(); ++k)
+        if (what_it_says(values[k]) != what_it_says(a))
+          throw Error("attribute 'pipeline' differs between " + name(shards.front()) + " and " +
+                      name(shards[k]) + ": they ran different pipelines");
     } else if (attribute == "manifest") {
       std::vector<Json> manifests;
       for (const auto& v : values) manifests.push_back(json(v, attribute));
