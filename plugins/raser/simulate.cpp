@@ -70,12 +70,17 @@ struct Simulate final : raserflow::Node {
       this,
       "sigma_image",
       0.0,
-      {.doc = "relative spread of d0 per image: d0 * N(1, sigma)", .min = 0, .max = 10}};
+      {.doc = "relative spread of d0 per image: d0 * (1 + sigma N(0,1)), the factor drawn again "
+              "while it is <= 0 (so d0 stays an inversion)",
+       .min = 0,
+       .max = 10}};
   Param<double> sigma_projection{
       this,
       "sigma_projection",
       0.0,
-      {.doc = "relative spread of d0 per projection, on top of sigma_image", .min = 0, .max = 10}};
+      {.doc = "relative spread of d0 per projection, on top of sigma_image (drawn the same way)",
+       .min = 0,
+       .max = 10}};
   // Dataset classes and ranges (science.md §1.5, §2.2).
   Param<std::vector<double>> class_weights{
       this,
