@@ -4,7 +4,6 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
-#include <optional>
 #include <random>
 
 #include "support/cli.hpp"
@@ -63,18 +62,11 @@ nodes:
 edges: [gen -> slow -> check]
 )");
   // The first signal must find item 0 in core.busy (seconds of work): a stop before any item
-  // started would publish an empty run and exit 130 too. run.json is written just before the
-  // graph starts; 200 ms after it appears the first item is long under way, however slowly
-  // the process started on a loaded machine.
-  const auto run_json = dir / "out/.raserflow/run.json";
-  std::optional<std::chrono::steady_clock::time_point> seen;
-  const auto busy = [&] {
-    if (!seen && fs::exists(run_json)) seen = std::chrono::steady_clock::now();
-    return seen && std::chrono::steady_clock::now() - *seen > std::chrono::milliseconds(200);
-  };
+  // started would publish an empty run and exit 130 too.
   const auto t0 = std::chrono::steady_clock::now();
-  auto r = t::run_cli({"run", file.string(), "--out", (dir / "out").string(), "--threads", "1"},
-                      {.interrupt_when = busy, .second_signal_after_ms = 300});
+  auto r = t::run_cli(
+      {"run", file.string(), "--out", (dir / "out").string(), "--threads", "1"},
+      {.interrupt_when = t::running_for(dir / "out", 200), .second_signal_after_ms = 300});
   const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_EQ(r.status, 128 + SIGINT) << r.err;
   EXPECT_LT(seconds, 3.0) << "the second Ctrl-C did not end the run at once";
@@ -376,7 +368,7 @@ TEST(Stream, StopDuringAFixedRateStreamPublishesWhatArrived) {
   const auto out = dir / "out";
   auto r = t::run_cli(
       {"run", file.string(), "--out", out.string(), "--trace", (dir / "trace.json").string()},
-      {.interrupt_after_ms = 1500});
+      {.interrupt_when = t::running_for(out, 1400)});
   EXPECT_EQ(r.status, 130) << r.err;
   const auto m = manifest(out);
   EXPECT_EQ(m["status"], "stopped");

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -123,6 +125,18 @@ inline std::vector<std::pair<long, std::string>> checksums(const std::filesystem
   std::string hash;
   while (in >> index >> hash) rows.emplace_back(index, hash);
   return rows;
+}
+
+// For CliOptions::interrupt_when: true once the run in `out` has been under way for `ms` (its
+// run.json, written just before the graph starts, has existed that long), however slowly the
+// process started on a loaded machine.
+inline std::function<bool()> running_for(const std::filesystem::path& out, int ms) {
+  auto seen = std::make_shared<std::optional<std::chrono::steady_clock::time_point>>();
+  return [out, ms, seen] {
+    const auto now = std::chrono::steady_clock::now();
+    if (!*seen && std::filesystem::exists(out / ".raserflow" / "run.json")) *seen = now;
+    return *seen && now - **seen > std::chrono::milliseconds(ms);
+  };
 }
 
 // True once the run in `out` has checkpointed at least one item (its state file says so).
