@@ -8,14 +8,15 @@
 
 namespace raserflow::fft {
 
-Roi locate_roi(std::span<const double> half, std::int64_t width) {
-  const auto bins = static_cast<std::int64_t>(half.size());
+namespace {
+
+void check_width(std::int64_t bins, std::int64_t width) {
   if (width < 1 || width > bins)
     throw Error("an ROI of " + std::to_string(width) + " bins does not fit in a half spectrum of " +
                 std::to_string(bins) + " bins; lower 'roi' or raise 'padding'");
-  Roi r;
-  r.peak = std::max_element(half.begin(), half.end()) - half.begin();
-  r.start = r.peak - width / 2;
+}
+
+Roi clamp(Roi r, std::int64_t bins, std::int64_t width) {
   if (r.start < 0) {
     r.start = 0;
     r.clamped = true;
@@ -24,6 +25,26 @@ Roi locate_roi(std::span<const double> half, std::int64_t width) {
     r.clamped = true;
   }
   return r;
+}
+
+}  // namespace
+
+Roi locate_roi(std::span<const double> half, std::int64_t width) {
+  const auto bins = static_cast<std::int64_t>(half.size());
+  check_width(bins, width);
+  Roi r;
+  r.peak = std::max_element(half.begin(), half.end()) - half.begin();
+  r.start = r.peak - width / 2;
+  return clamp(r, bins, width);
+}
+
+Roi roi_around(std::span<const double> half, std::int64_t width, std::int64_t centre) {
+  const auto bins = static_cast<std::int64_t>(half.size());
+  check_width(bins, width);
+  Roi r;
+  r.peak = std::max_element(half.begin(), half.end()) - half.begin();
+  r.start = centre - width / 2;
+  return clamp(r, bins, width);
 }
 
 void minmax_normalize(std::span<double> v) {

@@ -16,6 +16,9 @@ struct Roi {
 // moved inwards to fit when it would run past either end (the paper's code dropped the whole
 // image instead). Throws raserflow::Error when half has fewer than `width` bins.
 Roi locate_roi(std::span<const double> half, std::int64_t width);
+// The ROI of `width` bins around a fixed bin `centre` (the same for every spectrum), moved
+// inwards in the same way; `peak` is still the argmax of `half`.
+Roi roi_around(std::span<const double> half, std::int64_t width, std::int64_t centre);
 
 // v -> (v - min)/(max - min), so the range is exactly [0, 1]. A constant vector carries no
 // profile and becomes all zeros (the paper's code filled it with uninitialised memory).

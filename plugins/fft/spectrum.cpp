@@ -12,6 +12,7 @@
 #include "magnitude_spectrum.hpp"
 #include "profile.hpp"
 #include "raserflow/raserflow.hpp"
+#include "spectrum_convention.hpp"
 
 namespace {
 
@@ -81,11 +82,28 @@ struct Spectrum final : raserflow::Node {
   Param<std::int64_t> roi{this,
                           "roi",
                           200,
-                          {.doc = "bins kept around the peak, [peak - roi/2, peak - roi/2 + roi); "
-                                  "moved inwards at either end of the half spectrum (and "
-                                  "flagged in spectrum_clamped) instead of dropping the image",
+                          {.doc = "bins kept, [centre - roi/2, centre - roi/2 + roi) with the "
+                                  "centre set by roi_at; moved inwards at either end of the half "
+                                  "spectrum (and flagged in spectrum_clamped) instead of dropping "
+                                  "the image",
                            .unit = "bins",
                            .min = 1}};
+  Param<std::string> roi_at{
+      this,
+      "roi_at",
+      "peak",
+      {.doc = "centre of the ROI: peak (each spectrum's maximum, the paper's code; where the "
+              "object lies is lost) or frequency (the bin of roi_frequency, the same for every "
+              "spectrum, so a bin is a frequency and position survives)",
+       .choices = {"peak", "frequency"}}};
+  Param<double> roi_frequency{this,
+                              "roi_frequency",
+                              500.0,
+                              {.doc = "centre of the ROI when roi_at is frequency: the band's "
+                                      "carrier in the FID's frame (raser.simulate's "
+                                      "carrier_offset)",
+                               .unit = "Hz",
+                               .min = 0}};
   // No "divide by the total inversion" (the paper's "w.r.t. the TPI"): raw |FFT| over d0 is
   // not in [0, 1], and one item-wide d0 ignores that each projection has its own.
   Param<std::string> normalize{
@@ -119,7 +137,13 @@ struct Spectrum final : raserflow::Node {
   raserflow::Writes<std::uint8_t, 1> spectrum_clamped{
       this,
       "spectrum_clamped",
-      {.doc = "[P] 1 where the ROI was moved inwards at an edge, so the peak is not at roi/2"}};
+      {.doc = "[P] 1 where the ROI was moved inwards at an edge, so its centre is not at roi/2"}};
+  raserflow::WritesText spectrum_convention{
+      this,
+      "spectrum_convention",
+      {.doc = "the settings that make a bin of 'spectra' mean something, as JSON: samples, dwell "
+              "(s), padded_length, hz_per_bin, pad_with, combine, normalize, roi, roi_at and "
+              "roi_frequency (Hz); a corrector trained on one convention refuses another"}};
 
   void configure() override {
     if (!std::isfinite(*padding))
@@ -170,6 +194,12 @@ struct Spectrum final : raserflow::Node {
       throw Error("roi " + std::to_string(*roi) + " is wider than the " + std::to_string(half) +
                   " positive-frequency bins of a " + std::to_string(t) + "-sample FID padded to " +
                   std::to_string(n) + "; lower roi or raise padding");
+    const bool at_frequency = *roi_at == "frequency";
+    const double centre_bin = *roi_frequency * static_cast<double>(n) * dt;
+    if (at_frequency && !(centre_bin < static_cast<double>(half)))
+      throw Error("roi_frequency " + text(*roi_frequency) + " Hz lies beyond the positive half " +
+                  "of the spectrum (f_s/2 = " + text(0.5 / dt) + " Hz at dwell " + text(dt) +
+                  " s); give the band's carrier in the FID's frame");
 
     const Array* modes = *projections ? &checked_modes(s, p) : nullptr;
 
@@ -200,7 +230,8 @@ struct Spectrum final : raserflow::Node {
       fft::magnitude_spectrum(fid_row, settings, plans_, work, magnitude);
       std::copy_n(magnitude.begin(), half, positive.begin());
       positive[0] = 0.0;  // the DC bin holds the receiver offset, not a mode (as the paper's code)
-      const auto r = fft::locate_roi(positive, *roi);
+      const auto r = at_frequency ? fft::roi_around(positive, *roi, std::llround(centre_bin))
+                                  : fft::locate_roi(positive, *roi);
       peaks_v[static_cast<std::size_t>(j)] = r.peak;
       clamped_v[static_cast<std::size_t>(j)] = r.clamped ? 1 : 0;
       auto row = spectra_v.subspan(static_cast<std::size_t>(j) * w, w);
@@ -223,6 +254,15 @@ struct Spectrum final : raserflow::Node {
     spectra.put(s, std::move(spectra_out));
     spectrum_peak.put(s, std::move(peaks_out));
     spectrum_clamped.put(s, std::move(clamped_out));
+    spectrum_convention.put(s, fft::convention_json({.samples = t,
+                                                     .dwell = dt,
+                                                     .padded_length = n,
+                                                     .pad_with = *pad_with,
+                                                     .combine = *combine,
+                                                     .normalize = *normalize,
+                                                     .roi = *roi,
+                                                     .roi_at = *roi_at,
+                                                     .roi_frequency = *roi_frequency}));
     if (modes) s.set(writes()[out_slot_].actual, std::move(projections_out));
   }
 

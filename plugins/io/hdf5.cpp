@@ -3,6 +3,8 @@
 // between checkpoints (lib/hdf5_piece_writer.hpp); finish() joins them into the published file.
 #include <algorithm>
 #include <cstring>
+#include <fstream>
+#include <map>
 #include <memory>
 
 #include "dataset_stats.hpp"
@@ -57,6 +59,13 @@ struct Hdf5 final : raserflow::Node {
       std::vector<std::string>{},
       {.doc = "integer scalar fields among 'fields' (a class label) whose value counts over the "
               "rows held are written as the attribute counts_<field> and in the manifest"}};
+  Param<std::vector<std::string>> constants{
+      this,
+      "constants",
+      std::vector<std::string>{},
+      {.doc = "text fields that must be the same in every item (fft.spectrum's "
+              "spectrum_convention), stored once as the attribute constant_<field>; an item "
+              "that differs is an error"}};
 
   void configure() override {
     if (fields->empty()) throw ParamError("fields", "list at least one field to store");
@@ -86,16 +95,40 @@ struct Hdf5 final : raserflow::Node {
       single_.push_back(listed(*float32, f));
       counted_.push_back(counted);
     }
+    constant_slot_ = reads().size();
+    for (std::size_t i = 0; i < constants->size(); ++i) {
+      const auto& f = (*constants)[i];
+      if (listed(*fields, f))
+        throw ParamError("constants", "'" + f + "' is also in 'fields'; list a text field once");
+      if (std::find(constants->begin(), constants->begin() + static_cast<std::ptrdiff_t>(i), f) !=
+          constants->begin() + static_cast<std::ptrdiff_t>(i))
+        throw ParamError("constants", "'" + f + "' is listed twice");
+      read_field({.declared = f,
+                  .text = true,
+                  .doc = "text, the same for every item",
+                  .param = "constants"});
+    }
   }
 
   void start() override {
     pieces_ = std::make_unique<io::PieceWriter>(checkpoint_dir(), resumed().items, field_names(),
                                                 *compression);
+    constant_values_.clear();
+    // What earlier runs saw survives with the pieces: a resumed run compares against it.
+    if (resumed().items > 0) {
+      std::ifstream in(constants_file());
+      if (in) {
+        const auto j = nlohmann::json::parse(in, nullptr, false);
+        if (j.is_object())
+          for (const auto& [k, v] : j.items()) constant_values_[k] = v.get<std::string>();
+      }
+    }
   }
 
   void process(raserflow::Item& s) override {
+    record_constants(s);
     std::vector<std::pair<std::string, raserflow::Array>> row;
-    for (std::size_t i = 0; i < reads().size(); ++i) {
+    for (std::size_t i = 0; i < constant_slot_; ++i) {
       const auto& name = reads()[i].actual;
       const auto& a = s.array(name);
       if (counted_[i] && !io::countable({name, a.dtype(), a.shape()}))
@@ -133,6 +166,8 @@ struct Hdf5 final : raserflow::Node {
       count_rows(pub.done, record.shard_count, tally);
       for (const auto& [name, values] : tally.counts)
         out.set_attribute("counts_" + name, io::counts_json(values));
+      for (const auto& [name, value] : constant_values_)
+        out.set_attribute("constant_" + name, value);
       out.set_attribute("dropped", nlohmann::json(tally.dropped).dump());
       if (!record.manifest.empty()) {
         out.set_attribute("pipeline", record.pipeline);
@@ -184,6 +219,35 @@ struct Hdf5 final : raserflow::Node {
     std::vector<std::int64_t> dropped;
   };
 
+  std::filesystem::path constants_file() const { return checkpoint_dir() / "constants.json"; }
+
+  // The first value of each constant is kept (and saved beside the pieces, written under a
+  // temporary name and renamed, so a kill never leaves half of it); later ones must equal it.
+  void record_constants(const raserflow::Item& s) {
+    bool added = false;
+    for (std::size_t i = constant_slot_; i < reads().size(); ++i) {
+      const auto& name = reads()[i].actual;
+      const auto& value = s.text(name);
+      const auto [at, inserted] = constant_values_.emplace(name, value);
+      if (inserted) {
+        added = true;
+      } else if (at->second != value) {
+        throw raserflow::Error("constant field '" + name + "' of item " +
+                               std::to_string(s.index()) + " is '" + value.substr(0, 200) +
+                               "', but earlier items had '" + at->second.substr(0, 200) +
+                               "'; the file can hold one value (parameter 'constants')");
+      }
+    }
+    if (!added) return;
+    const auto temp = constants_file().string() + ".tmp";
+    {
+      std::ofstream out(temp, std::ios::trunc);
+      out << nlohmann::json(constant_values_).dump();
+      if (!out) throw raserflow::Error("cannot write " + temp);
+    }
+    std::filesystem::rename(temp, constants_file());
+  }
+
   void check_subset(const char* param, const std::vector<std::string>& names) const {
     for (std::size_t i = 0; i < names.size(); ++i) {
       if (!listed(*fields, names[i]))
@@ -217,7 +281,7 @@ struct Hdf5 final : raserflow::Node {
   // published rows (those of earlier runs included), so both are right after a resume. This
   // process's positions are next_index - k * stride for k = 1 .. items.
   void count_rows(const raserflow::Progress& done, std::int64_t stride, Tally& tally) const {
-    for (std::size_t i = 0; i < reads().size(); ++i)
+    for (std::size_t i = 0; i < constant_slot_; ++i)
       if (counted_[i]) tally.counts.push_back({reads()[i].actual, {}});
     io::DroppedItems dropped(done.next_index - done.items * stride, stride, done.next_index);
     const io::Column index{"item_index", raserflow::DType::int64, {}};
@@ -248,7 +312,7 @@ struct Hdf5 final : raserflow::Node {
 
   std::vector<std::string> field_names() const {
     std::vector<std::string> names;
-    for (const auto& r : reads()) names.push_back(r.actual);
+    for (std::size_t i = 0; i < constant_slot_; ++i) names.push_back(reads()[i].actual);
     return names;
   }
 
@@ -265,6 +329,8 @@ struct Hdf5 final : raserflow::Node {
 
   std::unique_ptr<io::PieceWriter> pieces_;
   std::vector<bool> single_, counted_;  // per read: stored as float32, value-counted
+  std::size_t constant_slot_ = 0;       // reads from here on are the constants
+  std::map<std::string, std::string> constant_values_;
   std::string report_;                  // set by finish()
 };
 RASERFLOW_NODE(Hdf5);

@@ -12,6 +12,7 @@
 #include "magnitude_spectrum.hpp"
 #include "profile.hpp"
 #include "raserflow/error.hpp"
+#include "spectrum_convention.hpp"
 
 namespace fft = raserflow::fft;
 using Complex = std::complex<double>;
@@ -229,4 +230,24 @@ TEST(ForwardPlans, LengthsOutsideFftwsRangeAreErrors) {
   fft::ForwardPlans plans;
   EXPECT_THROW(plans.execute(0, nullptr, nullptr), raserflow::Error);
   EXPECT_THROW(plans.execute(std::int64_t{1} << 40, nullptr, nullptr), raserflow::Error);
+}
+
+TEST(SpectrumConvention, EqualConventionsDifferInNothing) {
+  const fft::SpectrumConvention c{4096, 5e-4, 20480, "zero", "complex", "minmax", 200, "frequency",
+                                  500.0};
+  EXPECT_EQ(fft::convention_difference(fft::convention_json(c), fft::convention_json(c)), "");
+}
+
+TEST(SpectrumConvention, EachDifferenceIsNamedWithExpectedAndGot) {
+  fft::SpectrumConvention a{4096, 5e-4, 20480, "zero", "complex", "minmax", 200, "frequency", 500.0};
+  auto b = a;
+  b.dwell = 1e-3;
+  b.roi_at = "peak";
+  const auto d = fft::convention_difference(fft::convention_json(a), fft::convention_json(b));
+  EXPECT_NE(d.find("dwell: expected 0.0005, got 0.001"), std::string::npos) << d;
+  EXPECT_NE(d.find("hz_per_bin"), std::string::npos) << d;
+  EXPECT_NE(d.find("roi_at: expected \"frequency\", got \"peak\""), std::string::npos) << d;
+  EXPECT_EQ(d.find("roi_frequency"), std::string::npos) << d;  // moot when one centres on peaks
+  EXPECT_THROW(fft::convention_difference("{}", fft::convention_json(a)), raserflow::Error);
+  EXPECT_THROW(fft::convention_difference(fft::convention_json(a), "not json"), raserflow::Error);
 }

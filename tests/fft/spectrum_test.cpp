@@ -247,3 +247,43 @@ TEST(SpectrumErrors, BadInputIsAClearErrorNotACrash) {
   EXPECT_THROW(NodeHarness("fft.spectrum", {{"combine", "sum"}}), std::exception);
   EXPECT_THROW(NodeHarness("fft.spectrum", {{"roi", 0}}), std::exception);
 }
+
+TEST(SpectrumRoi, AtAFrequencyEveryRowCoversTheSameBinsSoPositionSurvives) {
+  // Tones 2 Hz apart around 500 Hz: with the ROI centred on 500 Hz (bin 5120) each tone peaks at
+  // its own offset from the centre, 100 + Δν/bin_hz, not at 100 as with roi_at: peak.
+  NodeHarness node("fft.spectrum", no_projections({{"roi_at", "frequency"}}));
+  const auto out = node.run(item(tones({498.0, 500.0, 502.0}, 0.5)));
+  ASSERT_EQ(out.array("spectra").shape(), (rf::Shape{3, 200}));
+  EXPECT_EQ(argmax(row<double>(out, "spectra", 0)), 100 - std::lround(2.0 / bin_hz));
+  EXPECT_EQ(argmax(row<double>(out, "spectra", 1)), 100);
+  EXPECT_EQ(argmax(row<double>(out, "spectra", 2)), 100 + std::lround(2.0 / bin_hz));
+  const auto peaks = out.array("spectrum_peak").values<std::int64_t>();
+  EXPECT_EQ(peaks[1], 5120);  // still the argmax of the half spectrum
+}
+
+TEST(SpectrumRoi, AFrequencyBeyondHalfTheSamplingRateIsAnError) {
+  NodeHarness node("fft.spectrum",
+                   no_projections({{"roi_at", "frequency"}, {"roi_frequency", 1500.0}}));
+  try {
+    node.run(item(tones({500.0})));
+    FAIL() << "expected an error";
+  } catch (const rf::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("roi_frequency 1500 Hz"), std::string::npos) << e.what();
+  }
+}
+
+TEST(SpectrumConvention, TheSettingsTravelWithTheSpectra) {
+  NodeHarness node("fft.spectrum", no_projections({{"roi_at", "frequency"}, {"roi", 120}}));
+  const auto out = node.run(item(tones({500.0})));
+  const auto c = json::parse(out.text("spectrum_convention"));
+  EXPECT_EQ(c["samples"], samples);
+  EXPECT_EQ(c["padded_length"], 5 * samples);
+  EXPECT_DOUBLE_EQ(c["hz_per_bin"].get<double>(), bin_hz);
+  EXPECT_DOUBLE_EQ(c["dwell"].get<double>(), dwell);
+  EXPECT_EQ(c["roi"], 120);
+  EXPECT_EQ(c["roi_at"], "frequency");
+  EXPECT_EQ(c["roi_frequency"], 500.0);
+  EXPECT_EQ(c["combine"], "complex");
+  EXPECT_EQ(c["pad_with"], "zero");
+  EXPECT_EQ(c["normalize"], "minmax");
+}

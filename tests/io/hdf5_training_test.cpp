@@ -288,3 +288,38 @@ edges:
       << "an extended run on other threads writes the same bytes: the manifest kept inside "
          "leaves out time, threads and the resume point";
 }
+
+TEST(IoHdf5Training, ConstantTextFieldsBecomeOneAttributeThatSurvivesAResume) {
+  const auto dir = raserflow::test::scratch_dir("io-h5-constants");
+  const auto ckpt = dir / "ckpt";
+  auto with_params = params;
+  with_params["constants"] = {"convention"};
+  const auto convention = std::string(R"({"roi":200,"roi_at":"frequency"})");
+  const auto labelled = [&](std::int64_t i, const std::string& text) {
+    auto s = item(i);
+    s.set("convention", text);
+    return s;
+  };
+  {
+    NodeHarness h("io.hdf5", with_params, 0, dir, {ckpt, {}});
+    for (std::int64_t i = 0; i < 5; ++i) h.run(labelled(i, convention));
+    h.checkpoint();
+  }  // a kill -9 after the checkpoint at 5
+  NodeHarness h("io.hdf5", with_params, 0, dir, {ckpt, {5, 5}});
+  const auto e = error_of([&] { h.run(labelled(5, R"({"roi":100})")); });
+  EXPECT_NE(e.find("constant field 'convention' of item 5"), std::string::npos) << e;
+  EXPECT_NE(e.find("earlier items had"), std::string::npos) << e;
+  NodeHarness again("io.hdf5", with_params, 0, dir / "b", {ckpt, {5, 5}});
+  again.run(labelled(5, convention));
+  again.finish();
+  H5File f(dir / "b" / "dataset.h5");
+  EXPECT_EQ(string_attribute(f.id, "constant_convention").at(0), convention);
+  EXPECT_EQ(string_attribute(f.id, "fields").size(), 4u) << "a constant is not a dataset";
+
+  EXPECT_NE(error_of([&] {
+              auto p = with_params;
+              p["constants"] = {"spectra"};
+              NodeHarness bad("io.hdf5", p, 0, dir / "c");
+            }).find("also in 'fields'"),
+            std::string::npos);
+}
