@@ -1,5 +1,6 @@
 // metrics.image: MSE, PSNR and SSIM of a test image against a reference, as the paper's
 // evaluation computes them with scikit-image (science.md §3.5).
+#include <algorithm>
 #include <cmath>
 
 #include "image_metrics.hpp"
@@ -37,6 +38,14 @@ struct ImageMetrics final : raserflow::Node {
       {.doc = "data range R of PSNR and SSIM (C1 = (0.01 R)^2, C2 = (0.03 R)^2); 0: max - min "
               "of the cropped reference, as the paper",
        .min = 0}};
+  Param<std::string> normalize{
+      this,
+      "normalize",
+      "none",
+      {.doc = "none (the images as they are, as the paper's code scores them) or minmax (both "
+              "cropped images scaled to [0, 1] first, science.md §3.5: fair to methods whose "
+              "output scale is arbitrary)",
+       .choices = {"none", "minmax"}}};
   raserflow::Writes<double, 0> mse{this, "mse", {.doc = "mean((test - reference)^2)"}};
   raserflow::Writes<double, 0> psnr{
       this, "psnr", {.doc = "10 log10(R^2 / mse), dB; +inf when the images are equal"}};
@@ -77,10 +86,14 @@ struct ImageMetrics final : raserflow::Node {
                   std::to_string(m::kSsimWindow) + " x " + std::to_string(m::kSsimWindow) +
                   " (lower 'crop')");
 
-    const auto r = m::crop({ref.values<double>(), ref.dim(0), ref.dim(1)}, border);
-    const auto t = m::crop({tst.values<double>(), tst.dim(0), tst.dim(1)}, border);
+    auto r = m::crop({ref.values<double>(), ref.dim(0), ref.dim(1)}, border);
+    auto t = m::crop({tst.values<double>(), tst.dim(0), tst.dim(1)}, border);
     check_finite(r, ref_name);
     check_finite(t, test_name);
+    if (*normalize == "minmax") {
+      minmax(r);
+      minmax(t);
+    }
     const m::ImageView rv{r, rows, cols}, tv{t, rows, cols};
     const double range = *data_range > 0 ? *data_range : m::data_range(rv);
     if (range == 0.0)
@@ -97,6 +110,13 @@ struct ImageMetrics final : raserflow::Node {
     mse.put(s, Array::scalar(error));
     psnr.put(s, Array::scalar(m::peak_signal_noise_ratio(rv, tv, range)));
     ssim.put(s, Array::scalar(similarity));
+  }
+
+  // To [0, 1]; a constant image becomes zeros.
+  static void minmax(std::vector<double>& v) {
+    const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+    const double low = *lo, range = *hi - *lo;
+    for (auto& x : v) x = range > 0 ? (x - low) / range : 0.0;
   }
 
   static void check_finite(const std::vector<double>& v, const std::string& name) {

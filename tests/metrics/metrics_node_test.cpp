@@ -131,3 +131,18 @@ TEST(MetricsNode, ReferenceAndTestMustDiffer) {
   EXPECT_THROW(NodeHarness("metrics.image", {{"reference", "image"}, {"test", "image"}}),
                rf::ParamError);
 }
+
+TEST(MetricsNode, MinmaxNormalisationIgnoresScaleAndOffsetOfEitherImage) {
+  // test = 3 * reference + 5: unscored it is far off; min-max scaled both are one image.
+  const auto reference = pattern(12, 12);  // keeps the buffer the loop reads
+  std::vector<double> scaled;
+  for (double v : reference.values<double>()) scaled.push_back(3 * v + 5);
+  const auto s_in = item_with(0, {{"image", reference},
+                                  {"reconstruction", rf::Array::from<double>({12, 12}, scaled)}});
+  NodeHarness raw("metrics.image");
+  EXPECT_GT(raw.run(s_in).scalar("mse"), 20.0);
+  NodeHarness scaled_node("metrics.image", {{"normalize", "minmax"}});
+  const auto s = scaled_node.run(s_in);
+  EXPECT_NEAR(s.scalar("mse"), 0.0, 1e-28);
+  EXPECT_NEAR(s.scalar("ssim"), 1.0, 1e-12);
+}
