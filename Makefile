@@ -74,7 +74,7 @@ dataset: build
 # and resumable: run `make models` again to continue), the U-Net's set through that CNN, the
 # U-Net. Hours on 2 cores; the time limits are per call.
 CNN_TRAIN  ?= --lr 3e-4 --schedule cosine --epochs 3 --time-limit 45
-UNET_TRAIN ?= --lr 1e-3 --schedule cosine --epochs 20 --time-limit 30
+UNET_TRAIN ?= --lr 1e-3 --schedule cosine --epochs 20 --batch 16 --time-limit 30
 models: build
 	$(RASERFLOW) run pipelines/dataset.yaml
 	$(RASERFLOW) train cnn out/dataset/dataset.h5 --out models/cnn.h5 $(CNN_TRAIN)

@@ -12,8 +12,8 @@
 
 #include <torch/torch.h>
 
-#include "numerics/fbp.hpp"
 #include "networks.hpp"
+#include "numerics/fbp.hpp"
 
 namespace dl = raserflow::dl;
 using Clock = std::chrono::steady_clock;
@@ -44,12 +44,13 @@ int main() {
 
   const auto one_image = [&](std::int64_t images) {
     torch::InferenceMode guard;
-    const auto projections = cnn->forward(torch::rand({30 * images, 200})).to(torch::kDouble).contiguous();
+    const auto projections =
+        cnn->forward(torch::rand({30 * images, 200})).to(torch::kDouble).contiguous();
     std::vector<float> fbps;
     for (std::int64_t i = 0; i < images; ++i) {
       const auto* p = projections.data_ptr<double>() + i * 30 * 67;
-      const auto image = raserflow::radon::fbp({p, 30 * 67}, 30, 67, angles, 48,
-                                               raserflow::radon::Filter::cosine);
+      const auto image =
+          raserflow::radon::fbp({p, 30 * 67}, 30, 67, angles, 48, raserflow::radon::Filter::cosine);
       fbps.insert(fbps.end(), image.begin(), image.end());
     }
     const auto x = torch::from_blob(fbps.data(), {images, 1, 48, 48}, torch::kFloat);
@@ -71,8 +72,10 @@ int main() {
     raserflow::radon::fbp(sino, 30, 67, angles, 48, raserflow::radon::Filter::cosine);
   });
   const double image_ms = best_ms(20, [&] { one_image(1); });
-  std::printf("inference, 1 thread: one image %.2f ms (CNN on 30 spectra %.2f ms, FBP 48x48 %.3f ms, "
-              "U-Net %.2f ms)\n", image_ms, cnn_ms, fbp_ms, unet_ms);
+  std::printf(
+      "inference, 1 thread: one image %.2f ms (CNN on 30 spectra %.2f ms, FBP 48x48 %.3f ms, "
+      "U-Net %.2f ms)\n",
+      image_ms, cnn_ms, fbp_ms, unet_ms);
   for (int threads : {1, 2}) {
     torch::set_num_threads(threads);
     one_image(16);
@@ -97,7 +100,8 @@ int main() {
     const auto t0 = Clock::now();
     for (int i = 0; i < steps; ++i) step();
     const double s = std::chrono::duration<double>(Clock::now() - t0).count();
-    std::printf("training the paper's CNN, batch 300, %d thread(s): %.0f samples/s (%.0f ms per step)\n",
-                threads, steps * 300 / s, s / steps * 1000);
+    std::printf(
+        "training the paper's CNN, batch 300, %d thread(s): %.0f samples/s (%.0f ms per step)\n",
+        threads, steps * 300 / s, s / steps * 1000);
   }
 }

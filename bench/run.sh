@@ -12,6 +12,9 @@
 #      items against checkpoints only at the end; goal: under 5 % slower.
 #  (g) training set: pipelines/dataset.yaml with 2 threads, images per second, time per node
 #      from the manifest, and the projected time for the paper's 21,000 images (goal < 5 min).
+#  (h) the networks (bench/dl_bench.cpp): one image through CNN + FBP + U-Net on 1 thread (goal
+#      <= 20 ms), images/s in batches of 16, and training samples/s of the paper's CNN against
+#      the same step in PyTorch (goal: at least equal).
 # Each figure is the best (shortest) of BENCH_REPEAT runs (default 5). Wall times include process
 # start and plugin loading, which cancel out in (a) and are small against (b).
 set -euo pipefail
@@ -178,3 +181,13 @@ m = json.load(open(sys.argv[1]))
 for node, t in m["nodes"].items():
     print(f"  {node:<14} {t['ms_per_item']:8.2f} ms per image")
 PY
+
+echo
+echo "(h) networks (bench/dl_bench.cpp): inference per image, images/s, training samples/s"
+if [ -x "$build/bin/dl_bench" ]; then
+  "$build/bin/dl_bench"
+  echo "the same training step in PyTorch (bench/pytorch_train_bench.py):"
+  /usr/bin/python3 "$(dirname "$0")/pytorch_train_bench.py" || echo "  (python3-torch missing)"
+else
+  echo "  dl_bench not built"
+fi

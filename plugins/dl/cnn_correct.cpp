@@ -85,8 +85,9 @@ struct CnnCorrect final : raserflow::Node {
     const auto meta = Json::parse(net_->metadata());
     if (meta.contains("convention")) expected_ = meta["convention"].dump();
     if (*check_convention && expected_.empty())
-      throw Error(net_->source() + " records no spectrum convention; set check_convention: "
-                                   "false to use it anyway");
+      throw Error(net_->source() +
+                  " records no spectrum convention; set check_convention: "
+                  "false to use it anyway");
     const auto config = Json::parse(net_->config());
     inputs_ = config.value("inputs", std::int64_t{0});
     if (meta.contains("dataset") && meta["dataset"].contains("epsilon_range")) {
@@ -127,7 +128,8 @@ struct CnnCorrect final : raserflow::Node {
       const auto p = spectra.array(*s).dim(0);
       auto result = Array::zeros<double>({p, m});
       auto v = result.mutable_values<double>();
-      for (std::int64_t i = 0; i < p * m; ++i) v[static_cast<std::size_t>(i)] = out[static_cast<std::size_t>(at * m + i)];
+      for (std::int64_t i = 0; i < p * m; ++i)
+        v[static_cast<std::size_t>(i)] = out[static_cast<std::size_t>(at * m + i)];
       at += p;
       corrected.put(*s, std::move(result));
     }
@@ -149,8 +151,10 @@ struct CnnCorrect final : raserflow::Node {
       if (got != expected_) {
         const auto diff = raserflow::fft::convention_difference(expected_, got);
         if (!diff.empty())
-          throw Error("item " + std::to_string(s.index()) + ": spectra made with another "
-                      "convention than the model's training data (" + diff +
+          throw Error("item " + std::to_string(s.index()) +
+                      ": spectra made with another "
+                      "convention than the model's training data (" +
+                      diff +
                       "); set fft.spectrum like the training pipeline, or train on these "
                       "spectra");
       }

@@ -5,9 +5,9 @@
 #include <iostream>
 #include <thread>
 
+#include "backend.hpp"
 #include "raserflow/error.hpp"
 #include "raserflow/plugin.hpp"
-#include "backend.hpp"
 
 namespace {
 
@@ -68,7 +68,8 @@ int run_train(const std::vector<std::string>& arguments) {
   if (!lr_final_set) o.lr_final = o.schedule == "cosine" ? o.lr / 100 : o.lr;
   o.data = data;
   o.out = out;
-  if (o.threads == 0) o.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (o.threads == 0)
+    o.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   try {
     return dl::backend().train(o, std::cerr);
   } catch (const std::exception& e) {

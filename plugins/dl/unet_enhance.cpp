@@ -25,11 +25,11 @@ struct UNetEnhance final : raserflow::Node {
                            {.doc = "raserflow model file (HDF5) written by `raserflow train unet`; "
                                    "models/unet.h5 is the shipped one",
                             .path = raserflow::PathKind::input}};
-  Param<std::string> torchscript{this,
-                                 "torchscript",
-                                 "",
-                                 {.doc = "a TorchScript file instead of 'model'",
-                                  .path = raserflow::PathKind::input}};
+  Param<std::string> torchscript{
+      this,
+      "torchscript",
+      "",
+      {.doc = "a TorchScript file instead of 'model'", .path = raserflow::PathKind::input}};
   Param<int> crop{this,
                   "crop",
                   2,
@@ -37,10 +37,8 @@ struct UNetEnhance final : raserflow::Node {
                    .unit = "px",
                    .min = 0,
                    .max = 1024}};
-  Param<int> threads{this,
-                     "threads",
-                     1,
-                     {.doc = "LibTorch threads per forward pass", .min = 1, .max = 256}};
+  Param<int> threads{
+      this, "threads", 1, {.doc = "LibTorch threads per forward pass", .min = 1, .max = 256}};
 
   raserflow::Reads<double, 2> image{
       this, "reconstruction", {.doc = "[H x W] image, e.g. radon.fbp's with output_size 48"}};
@@ -56,7 +54,8 @@ struct UNetEnhance final : raserflow::Node {
   void start() override {
     net_ = raserflow::dl::backend().open(*model, *torchscript, "unet");
     const auto meta = nlohmann::json::parse(net_->metadata());
-    if (meta.contains("images")) trained_size_ = meta["images"]["input_size"].get<std::vector<std::int64_t>>();
+    if (meta.contains("images"))
+      trained_size_ = meta["images"]["input_size"].get<std::vector<std::int64_t>>();
   }
 
   void process(raserflow::Item& s) override {
@@ -77,8 +76,7 @@ struct UNetEnhance final : raserflow::Node {
     std::vector<float> input;
     for (auto* s : items) {
       const auto& a = image.array(*s);
-      if (a.dim(0) != h || a.dim(1) != w)
-        throw Error("images of one batch differ in size");
+      if (a.dim(0) != h || a.dim(1) != w) throw Error("images of one batch differ in size");
       for (double v : image.values(*s)) input.push_back(static_cast<float>(v));
     }
     const auto b = static_cast<std::int64_t>(items.size());

@@ -331,7 +331,7 @@ struct Hdf5 final : raserflow::Node {
   std::vector<bool> single_, counted_;  // per read: stored as float32, value-counted
   std::size_t constant_slot_ = 0;       // reads from here on are the constants
   std::map<std::string, std::string> constant_values_;
-  std::string report_;                  // set by finish()
+  std::string report_;  // set by finish()
 };
 RASERFLOW_NODE(Hdf5);
 

@@ -38,9 +38,11 @@ raserflow::Item spectra_item(std::int64_t index, std::int64_t rows, double eps =
   std::vector<double> v(static_cast<std::size_t>(rows * 40));
   for (std::size_t i = 0; i < v.size(); ++i)
     v[i] = 0.5 + 0.5 * std::sin(0.1 * static_cast<double>(i) + static_cast<double>(index));
-  return item_with(index, {{"spectra", Array::from<double>({rows, 40}, v)},
-                           {"epsilon", Array::from<double>({rows}, std::vector<double>(static_cast<std::size_t>(rows), eps))},
-                           {"spectrum_convention", convention}});
+  return item_with(
+      index, {{"spectra", Array::from<double>({rows, 40}, v)},
+              {"epsilon", Array::from<double>(
+                              {rows}, std::vector<double>(static_cast<std::size_t>(rows), eps))},
+              {"spectrum_convention", convention}});
 }
 
 std::vector<double> values(const raserflow::Item& s, const std::string& name) {
@@ -123,7 +125,9 @@ TEST(CnnCorrect, BadModelsAndInputsAreClearErrors) {
   auto bare = dl::random_model("cnn", small, 1);
   const auto dir = file.parent_path();
   dl::save_model(dir / "bare.h5", bare);
-  const auto none = error_of([&] { NodeHarness n("dl.cnn_correct", {{"model", (dir / "bare.h5").string()}}); });
+  const auto none = error_of([&] {
+    NodeHarness n("dl.cnn_correct", {{"model", (dir / "bare.h5").string()}});
+  });
   EXPECT_NE(none.find("records no spectrum convention"), std::string::npos) << none;
   NodeHarness unchecked("dl.cnn_correct",
                         {{"model", (dir / "bare.h5").string()}, {"check_convention", false}});
@@ -137,7 +141,8 @@ TEST(UNetEnhance, CropsTheOutputToTheGroundTruthsSize) {
   dl::save_model(dir / "unet.h5", m);
   NodeHarness node("dl.unet_enhance", {{"model", (dir / "unet.h5").string()}});
   std::vector<double> image(48 * 48, 0.25);
-  const auto out = node.run(item_with(0, {{"reconstruction", Array::from<double>({48, 48}, image)}}));
+  const auto out =
+      node.run(item_with(0, {{"reconstruction", Array::from<double>({48, 48}, image)}}));
   EXPECT_EQ(out.array("enhanced").shape(), (raserflow::Shape{44, 44}));
   const auto e = error_of([&] {
     node.run(item_with(1, {{"reconstruction", Array::zeros<double>({44, 44})}}));

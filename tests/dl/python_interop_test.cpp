@@ -27,7 +27,9 @@ int python(const std::string& args) {
   return std::system(command.c_str());
 }
 
-bool have_torch() { return std::system("/usr/bin/python3 -c 'import torch, h5py' 2>/dev/null") == 0; }
+bool have_torch() {
+  return std::system("/usr/bin/python3 -c 'import torch, h5py' 2>/dev/null") == 0;
+}
 
 std::vector<float> read_floats(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -39,7 +41,8 @@ std::vector<float> read_floats(const fs::path& p) {
 
 void write_floats(const fs::path& p, const std::vector<float>& v) {
   std::ofstream(p, std::ios::binary)
-      .write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(float)));
+      .write(reinterpret_cast<const char*>(v.data()),
+             static_cast<std::streamsize>(v.size() * sizeof(float)));
 }
 
 void expect_close(const std::vector<float>& a, const std::vector<float>& b) {
@@ -65,26 +68,29 @@ TEST(PythonInterop, TorchScriptExportedByPythonRunsWithPythonsOutputs) {
   // Through the node, with the convention from the file's raserflow.json.
   raserflow::test::NodeHarness node("dl.cnn_correct", {{"torchscript", (dir / "cnn.pt").string()}});
   std::vector<double> spectra(x.begin(), x.end());
-  auto out = node.run(raserflow::test::item_with(
-      0, {{"spectra", raserflow::Array::from<double>({5, 40}, spectra)},
-          {"spectrum_convention", dl_test::convention()}}));
+  auto out = node.run(
+      raserflow::test::item_with(0, {{"spectra", raserflow::Array::from<double>({5, 40}, spectra)},
+                                     {"spectrum_convention", dl_test::convention()}}));
   const auto got = out.array("corrected_projections").values<double>();
   expect_close(std::vector<float>(got.begin(), got.end()), y);
 }
 
 TEST(PythonInterop, WeightsTrainedByRaserflowLoadIntoPyTorch) {
   if (!have_torch()) GTEST_SKIP() << "/usr/bin/python3 lacks torch or h5py (python3-torch)";
-  for (const auto& [arch, config, shape] :
-       {std::tuple<std::string, std::string, std::vector<std::int64_t>>{
-            "cnn", R"({"inputs": 40, "outputs": 8, "filters": 4, "kernel": 3, "conv_layers": 2, "hidden": 16, "fc_layers": 2})",
-            {6, 40}},
-        {"unet", R"({"features": [4, 8]})", {2, 1, 16, 16}}}) {
+  for (
+      const auto& [arch, config, shape] :
+      {std::tuple<std::string, std::string, std::vector<std::int64_t>>{
+           "cnn",
+           R"({"inputs": 40, "outputs": 8, "filters": 4, "kernel": 3, "conv_layers": 2, "hidden": 16, "fc_layers": 2})",
+           {6, 40}},
+       {"unet", R"({"features": [4, 8]})", {2, 1, 16, 16}}}) {
     const auto dir = raserflow::test::scratch_dir("dl-to-pytorch-" + arch);
     dl::save_model(dir / "model.h5", dl::random_model(arch, config, 3));
     std::int64_t n = 1;
     for (auto d : shape) n *= d;
     std::vector<float> x(static_cast<std::size_t>(n));
-    for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(std::sin(0.37 * static_cast<double>(i)));
+    for (std::size_t i = 0; i < x.size(); ++i)
+      x[i] = static_cast<float>(std::sin(0.37 * static_cast<double>(i)));
     write_floats(dir / "x.bin", x);
     std::ofstream(dir / "x.json") << nlohmann::json(shape).dump();
     ASSERT_EQ(python("load " + dir.string()), 0) << arch;

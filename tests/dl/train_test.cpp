@@ -129,8 +129,9 @@ TEST(Train, DataItCannotUseIsRefusedWithTheReason) {
   const auto dir = raserflow::test::scratch_dir("dl-train-refuses");
   std::ostringstream log;
   dl_test::write_cnn_set(dir / "bare.h5", 10, 10, 40, false);
-  EXPECT_NE(error_of([&] { dl::train(options(dir / "bare.h5", dir / "m.h5"), log); })
-                .find("no attribute constant_spectrum_convention"),
+  EXPECT_NE(error_of([&] {
+              dl::train(options(dir / "bare.h5", dir / "m.h5"), log);
+            }).find("no attribute constant_spectrum_convention"),
             std::string::npos);
   dl_test::write_cnn_set(dir / "wide.h5", 10, 10, 60);
   const auto wide = error_of([&] { dl::train(options(dir / "wide.h5", dir / "m.h5"), log); });
@@ -140,9 +141,9 @@ TEST(Train, DataItCannotUseIsRefusedWithTheReason) {
   const auto missing = error_of([&] { dl::train(o, log); });
   EXPECT_NE(missing.find("has no field 'spectrum'"), std::string::npos) << missing;
   EXPECT_NE(missing.find("spectra, targets"), std::string::npos) << missing;
-  EXPECT_NE(error_of([&] { dl::train(options(dir / "none.h5", dir / "m.h5"), log); })
-                .find("none.h5"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] { dl::train(options(dir / "none.h5", dir / "m.h5"), log); }).find("none.h5"),
+      std::string::npos);
   o = options(dir / "wide.h5", dir / "m.h5");
   o.schedule = "step";
   EXPECT_NE(error_of([&] { dl::train(o, log); }).find("--schedule"), std::string::npos);

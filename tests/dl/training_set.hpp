@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <random>
 
-#include "spectrum_convention.hpp"
 #include "hdf5_appender.hpp"
+#include "spectrum_convention.hpp"
 
 namespace dl_test {
 
@@ -36,7 +36,8 @@ inline void write_cnn_set(const std::filesystem::path& path, std::int64_t images
             static_cast<float>(std::exp(-std::pow((static_cast<double>(k) - centre) / spread, 2)));
       for (std::int64_t k = 0; k < m; ++k) {
         double sum = 0;
-        for (std::int64_t j = 0; j < 5; ++j) sum += s[static_cast<std::size_t>(p * width + 5 * k + j)];
+        for (std::int64_t j = 0; j < 5; ++j)
+          sum += s[static_cast<std::size_t>(p * width + 5 * k + j)];
         t[static_cast<std::size_t>(p * m + k)] = static_cast<float>(sum / 5);
       }
       eps.mutable_values<double>()[static_cast<std::size_t>(p)] = 2 + 48 * u(rng);

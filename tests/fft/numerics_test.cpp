@@ -233,13 +233,14 @@ TEST(ForwardPlans, LengthsOutsideFftwsRangeAreErrors) {
 }
 
 TEST(SpectrumConvention, EqualConventionsDifferInNothing) {
-  const fft::SpectrumConvention c{4096, 5e-4, 20480, "zero", "complex", "minmax", 200, "frequency",
-                                  500.0};
+  const fft::SpectrumConvention c{4096,     5e-4, 20480,       "zero", "complex",
+                                  "minmax", 200,  "frequency", 500.0};
   EXPECT_EQ(fft::convention_difference(fft::convention_json(c), fft::convention_json(c)), "");
 }
 
 TEST(SpectrumConvention, EachDifferenceIsNamedWithExpectedAndGot) {
-  fft::SpectrumConvention a{4096, 5e-4, 20480, "zero", "complex", "minmax", 200, "frequency", 500.0};
+  fft::SpectrumConvention a{4096,     5e-4, 20480,       "zero", "complex",
+                            "minmax", 200,  "frequency", 500.0};
   auto b = a;
   b.dwell = 1e-3;
   b.roi_at = "peak";

@@ -137,8 +137,8 @@ TEST(MetricsNode, MinmaxNormalisationIgnoresScaleAndOffsetOfEitherImage) {
   const auto reference = pattern(12, 12);  // keeps the buffer the loop reads
   std::vector<double> scaled;
   for (double v : reference.values<double>()) scaled.push_back(3 * v + 5);
-  const auto s_in = item_with(0, {{"image", reference},
-                                  {"reconstruction", rf::Array::from<double>({12, 12}, scaled)}});
+  const auto s_in = item_with(
+      0, {{"image", reference}, {"reconstruction", rf::Array::from<double>({12, 12}, scaled)}});
   NodeHarness raw("metrics.image");
   EXPECT_GT(raw.run(s_in).scalar("mse"), 20.0);
   NodeHarness scaled_node("metrics.image", {{"normalize", "minmax"}});

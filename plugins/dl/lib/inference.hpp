@@ -27,7 +27,8 @@ class Inference {
 
   // One forward pass in eval mode on float32 `input` of `shape`, on `threads` LibTorch threads;
   // returns the output, its shape in `out_shape`. Throws raserflow::Error.
-  virtual std::vector<float> run(std::span<const float> input, const std::vector<std::int64_t>& shape,
+  virtual std::vector<float> run(std::span<const float> input,
+                                 const std::vector<std::int64_t>& shape,
                                  std::vector<std::int64_t>& out_shape, int threads) = 0;
 
  protected:

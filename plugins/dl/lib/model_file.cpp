@@ -37,8 +37,9 @@ void save_model(const std::filesystem::path& path, const ModelFile& model) {
   {
     io::Hdf5Lock lock;
     const std::string where = "writing model file " + path.string();
-    auto file = io::make(H5Fcreate(out.temp_path().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
-                         H5Fclose, where);
+    auto file =
+        io::make(H5Fcreate(out.temp_path().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+                 H5Fclose, where);
     io::write_string_attribute(file.get(), "format", {model_format}, true);
     io::write_int64_attribute(file.get(), "format_version", model_format_version);
     io::write_string_attribute(file.get(), "architecture", {model.architecture}, true);
@@ -51,19 +52,18 @@ void save_model(const std::filesystem::path& path, const ModelFile& model) {
       const auto expected = static_cast<std::size_t>(t.numel());
       if ((t.is_int ? t.ints.size() : t.floats.size()) != expected)
         throw Error(where + ": tensor '" + t.name + "' holds the wrong number of values");
-      auto space = io::make(dims.empty() ? H5Screate(H5S_SCALAR)
-                                         : H5Screate_simple(static_cast<int>(dims.size()),
-                                                            dims.data(), nullptr),
-                            H5Sclose, where);
+      auto space = io::make(
+          dims.empty() ? H5Screate(H5S_SCALAR)
+                       : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
+          H5Sclose, where);
       const hid_t type = t.is_int ? H5T_STD_I64LE : H5T_IEEE_F32LE;
       auto set = io::make(H5Dcreate2(group.get(), t.name.c_str(), type, space.get(), H5P_DEFAULT,
                                      H5P_DEFAULT, H5P_DEFAULT),
                           H5Dclose, where + ", tensor '" + t.name + "'");
-      const herr_t status =
-          t.is_int ? H5Dwrite(set.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                              t.ints.data())
-                   : H5Dwrite(set.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                              t.floats.data());
+      const herr_t status = t.is_int ? H5Dwrite(set.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL,
+                                                H5P_DEFAULT, t.ints.data())
+                                     : H5Dwrite(set.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL,
+                                                H5P_DEFAULT, t.floats.data());
       if (status < 0) io::fail(where + ", tensor '" + t.name + "'");
     }
     group.reset();
@@ -78,8 +78,9 @@ ModelFile load_model(const std::filesystem::path& path) {
     throw Error(where + " does not exist (train one with `raserflow train`, or see models/)");
   io::Hdf5Lock lock;
   if (H5Fis_hdf5(path.c_str()) <= 0)
-    throw Error(where + " is not an HDF5 file; a TorchScript file goes to the parameter "
-                        "'torchscript' instead");
+    throw Error(where +
+                " is not an HDF5 file; a TorchScript file goes to the parameter "
+                "'torchscript' instead");
   auto file = io::make(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, where);
   if (!io::has_attribute(file.get(), "format") ||
       io::read_string_attribute(file.get(), "format").at(0) != model_format)

@@ -17,8 +17,8 @@ inline constexpr std::int64_t model_format_version = 1;
 struct NamedTensor {
   std::string name;
   std::vector<std::int64_t> shape;
-  std::vector<float> floats;         // float32 tensors (weights, running statistics)
-  std::vector<std::int64_t> ints;    // int64 tensors (BatchNorm's num_batches_tracked)
+  std::vector<float> floats;       // float32 tensors (weights, running statistics)
+  std::vector<std::int64_t> ints;  // int64 tensors (BatchNorm's num_batches_tracked)
   bool is_int = false;
   std::int64_t numel() const;
 };

@@ -34,10 +34,9 @@ std::string shape_text(const std::vector<std::int64_t>& s) {
 }  // namespace
 
 std::string CnnConfig::json() const {
-  return Json{{"inputs", inputs},   {"outputs", outputs},       {"filters", filters},
-              {"kernel", kernel},   {"conv_layers", conv_layers}, {"hidden", hidden},
-              {"fc_layers", fc_layers}, {"conv_dropout", conv_dropout},
-              {"fc_dropout", fc_dropout}}
+  return Json{{"inputs", inputs},       {"outputs", outputs},           {"filters", filters},
+              {"kernel", kernel},       {"conv_layers", conv_layers},   {"hidden", hidden},
+              {"fc_layers", fc_layers}, {"conv_dropout", conv_dropout}, {"fc_dropout", fc_dropout}}
       .dump();
 }
 
@@ -112,7 +111,9 @@ torch::Tensor CnnImpl::forward(torch::Tensor x) {
   return torch::elu(out_->forward(x)).squeeze(1);
 }
 
-std::string UNetConfig::json() const { return Json{{"features", features}}.dump(); }
+std::string UNetConfig::json() const {
+  return Json{{"features", features}}.dump();
+}
 
 UNetConfig UNetConfig::from_json(const std::string& text) {
   const auto j = parse_object(text, "the U-Net's config");
@@ -242,12 +243,12 @@ void load_state(torch::nn::Module& m, const std::vector<NamedTensor>& tensors,
                 "' the network does not have: it was saved from another architecture");
   torch::NoGradGuard no_grad;
   for (auto& [target, source] : plan) {
-    const auto options = torch::TensorOptions().dtype(source->is_int ? torch::kLong : torch::kFloat);
-    auto from = source->is_int
-                    ? torch::from_blob(const_cast<std::int64_t*>(source->ints.data()),
-                                       source->shape, options)
-                    : torch::from_blob(const_cast<float*>(source->floats.data()), source->shape,
-                                       options);
+    const auto options =
+        torch::TensorOptions().dtype(source->is_int ? torch::kLong : torch::kFloat);
+    auto from = source->is_int ? torch::from_blob(const_cast<std::int64_t*>(source->ints.data()),
+                                                  source->shape, options)
+                               : torch::from_blob(const_cast<float*>(source->floats.data()),
+                                                  source->shape, options);
     target.copy_(from);
   }
 }

@@ -77,9 +77,14 @@ struct State {
 };
 
 Json state_json(const State& s) {
-  return {{"epoch", s.epoch},           {"next_batch", s.next_batch}, {"loss_sum", s.loss_sum},
-          {"loss_batches", s.loss_batches}, {"best", std::isfinite(s.best) ? Json(s.best) : Json()},
-          {"best_epoch", s.best_epoch}, {"bad_epochs", s.bad_epochs}, {"seconds", s.seconds},
+  return {{"epoch", s.epoch},
+          {"next_batch", s.next_batch},
+          {"loss_sum", s.loss_sum},
+          {"loss_batches", s.loss_batches},
+          {"best", std::isfinite(s.best) ? Json(s.best) : Json()},
+          {"best_epoch", s.best_epoch},
+          {"bad_epochs", s.bad_epochs},
+          {"seconds", s.seconds},
           {"history", s.history}};
 }
 
@@ -111,8 +116,7 @@ class Trainer {
     torch::manual_seed(o_.seed);
     net_ = make_network(o_);
     optimizer_ = std::make_unique<torch::optim::Adam>(
-        net_.module->parameters(),
-        torch::optim::AdamOptions(o_.lr).weight_decay(o_.weight_decay));
+        net_.module->parameters(), torch::optim::AdamOptions(o_.lr).weight_decay(o_.weight_decay));
     resume_or_start();
     started_ = last_checkpoint_ = last_shown_ = Clock::now();  // rates exclude reading the data
     log_ << o_.kind << ": " << parameter_count(*net_.module) << " parameters; "
@@ -147,7 +151,8 @@ class Trainer {
                     std::to_string(c.inputs) + " and gives " + std::to_string(c.outputs) +
                     " (set inputs/outputs in --config)");
       if (data_.convention.empty())
-        throw Error(o_.data.string() + " has no attribute constant_spectrum_convention: write "
+        throw Error(o_.data.string() +
+                    " has no attribute constant_spectrum_convention: write "
                     "the dataset with io.hdf5's constants: [spectrum_convention] so the model "
                     "knows which spectra it was trained on");
       x_ = torch::from_blob(data_.inputs.data(), {data_.rows, c.inputs}, f);
@@ -173,7 +178,8 @@ class Trainer {
     std::iota(images.begin(), images.end(), 0);
     std::mt19937_64 rng(o_.seed);
     std::shuffle(images.begin(), images.end(), rng);
-    auto n_val = static_cast<std::int64_t>(std::llround(o_.validation * static_cast<double>(data_.images)));
+    auto n_val =
+        static_cast<std::int64_t>(std::llround(o_.validation * static_cast<double>(data_.images)));
     n_val = std::clamp<std::int64_t>(n_val, 1, data_.images - 1);
     std::vector<std::int64_t> val_images(images.begin(), images.begin() + n_val);
     std::sort(val_images.begin(), val_images.end());
@@ -183,8 +189,9 @@ class Trainer {
       (held[static_cast<std::size_t>(r / data_.rows_per_image)] ? validation_rows_ : train_rows_)
           .push_back(r);
     if (static_cast<std::int64_t>(train_rows_.size()) < o_.batch)
-      throw Error("only " + std::to_string(train_rows_.size()) + " training samples for a batch of " +
-                  std::to_string(o_.batch) + "; lower --batch or use more images");
+      throw Error("only " + std::to_string(train_rows_.size()) +
+                  " training samples for a batch of " + std::to_string(o_.batch) +
+                  "; lower --batch or use more images");
     // What predicting the training targets' mean would score: the bar a network must clear.
     const auto mean = y_.index_select(0, index_tensor(train_rows_)).mean(0, true);
     const auto yv = y_.index_select(0, index_tensor(validation_rows_));
@@ -205,11 +212,20 @@ class Trainer {
   }
 
   Json signature() const {
-    return {{"kind", o_.kind},       {"data", data_.content_hash}, {"input", o_.input},
-            {"target", o_.target},   {"config", Json::parse(canonical_config())}, {"epochs", o_.epochs},
-            {"batch", o_.batch},     {"lr", o_.lr}, {"lr_final", o_.lr_final},
-            {"schedule", o_.schedule}, {"weight_decay", o_.weight_decay},
-            {"validation", o_.validation}, {"seed", o_.seed}, {"max_images", o_.max_images}};
+    return {{"kind", o_.kind},
+            {"data", data_.content_hash},
+            {"input", o_.input},
+            {"target", o_.target},
+            {"config", Json::parse(canonical_config())},
+            {"epochs", o_.epochs},
+            {"batch", o_.batch},
+            {"lr", o_.lr},
+            {"lr_final", o_.lr_final},
+            {"schedule", o_.schedule},
+            {"weight_decay", o_.weight_decay},
+            {"validation", o_.validation},
+            {"seed", o_.seed},
+            {"max_images", o_.max_images}};
   }
 
   fs::path checkpoint_dir() const { return fs::path(o_.out.string() + ".training"); }
@@ -259,22 +275,26 @@ class Trainer {
   }
 
   ModelFile model_file() const {
-    Json dataset{{"file", o_.data.filename().string()}, {"content_hash", data_.content_hash},
-                 {"images", data_.images}, {"input", o_.input}, {"target", o_.target}};
+    Json dataset{{"file", o_.data.filename().string()},
+                 {"content_hash", data_.content_hash},
+                 {"images", data_.images},
+                 {"input", o_.input},
+                 {"target", o_.target}};
     if (!data_.seed.empty()) dataset["seed"] = std::stoll(data_.seed);
     if (data_.epsilon_high > 0) dataset["epsilon_range"] = {data_.epsilon_low, data_.epsilon_high};
     Json meta{{"dataset", dataset}};
     if (!data_.convention.empty()) meta["convention"] = Json::parse(data_.convention);
     if (!cnn())
       meta["images"] = {{"input_size", data_.input_shape}, {"target_size", data_.target_shape}};
-    meta["training"] = {{"epochs_run", state_.history.size()},
-                        {"best_epoch", state_.best_epoch + 1},
-                        {"best_validation_loss", std::isfinite(state_.best) ? Json(state_.best) : Json()},
-                        {"baseline_validation_loss", baseline_},
-                        {"loss", cnn() ? "mse" : "l1"},
-                        {"seconds", state_.seconds + seconds_here()},
-                        {"options", signature()},
-                        {"history", state_.history}};
+    meta["training"] = {
+        {"epochs_run", state_.history.size()},
+        {"best_epoch", state_.best_epoch + 1},
+        {"best_validation_loss", std::isfinite(state_.best) ? Json(state_.best) : Json()},
+        {"baseline_validation_loss", baseline_},
+        {"loss", cnn() ? "mse" : "l1"},
+        {"seconds", state_.seconds + seconds_here()},
+        {"options", signature()},
+        {"history", state_.history}};
     return {o_.kind, canonical_config(), meta.dump(), state_of(*net_.module)};
   }
 
@@ -311,20 +331,22 @@ class Trainer {
     const double frac = static_cast<double>(batch) / static_cast<double>(batches);
     const double done_here = static_cast<double>(samples_here_);
     const double rate = done_here / std::max(1e-9, seconds_here());
-    const double left_samples =
-        (static_cast<double>(o_.epochs - state_.epoch) - frac) * static_cast<double>(train_rows_.size());
+    const double left_samples = (static_cast<double>(o_.epochs - state_.epoch) - frac) *
+                                static_cast<double>(train_rows_.size());
     double left = rate > 0 ? left_samples / rate : 0;
-    if (o_.time_limit_minutes > 0) left = std::min(left, o_.time_limit_minutes * 60 - seconds_here());
+    if (o_.time_limit_minutes > 0)
+      left = std::min(left, o_.time_limit_minutes * 60 - seconds_here());
     char line[256];
     const int width = 20, filled = static_cast<int>(frac * width);
     std::string bar(static_cast<std::size_t>(filled), '#');
     bar.resize(width, '.');
-    std::snprintf(line, sizeof line, "%s epoch %lld/%lld %3.0f%% |%s| loss %.5f%s %6.0f samples/s  %s left",
-                  o_.kind.c_str(), static_cast<long long>(state_.epoch + 1),
-                  static_cast<long long>(o_.epochs), 100 * frac, bar.c_str(),
-                  state_.loss_batches ? state_.loss_sum / static_cast<double>(state_.loss_batches) : 0.0,
-                  std::isfinite(state_.best) ? (" (best val " + short_number(state_.best) + ")").c_str() : "",
-                  rate, clock_text(left).c_str());
+    std::snprintf(
+        line, sizeof line, "%s epoch %lld/%lld %3.0f%% |%s| loss %.5f%s %6.0f samples/s  %s left",
+        o_.kind.c_str(), static_cast<long long>(state_.epoch + 1),
+        static_cast<long long>(o_.epochs), 100 * frac, bar.c_str(),
+        state_.loss_batches ? state_.loss_sum / static_cast<double>(state_.loss_batches) : 0.0,
+        std::isfinite(state_.best) ? (" (best val " + short_number(state_.best) + ")").c_str() : "",
+        rate, clock_text(left).c_str());
     if (tty)
       std::fprintf(stderr, "\r%s\033[K", line);
     else
@@ -350,7 +372,8 @@ class Trainer {
     style.x_label = "epoch";
     style.y_label = std::string("log10 ") + (cnn() ? "MSE" : "L1");
     std::vector<io::Curve> curves{{"training", train}, {"validation", val}};
-    curves.push_back({"mean-target baseline", std::vector<double>(train.size(), std::log10(std::max(1e-12, baseline_)))});
+    curves.push_back({"mean-target baseline",
+                      std::vector<double>(train.size(), std::log10(std::max(1e-12, baseline_)))});
     const auto path = o_.out.parent_path() / (o_.out.stem().string() + "_loss.png");
     OutputFile file(path);
     if (!cv::imwrite(file.temp_path().string() + ".png", io::draw_line_plot(curves, style)))
@@ -371,7 +394,8 @@ class Trainer {
         if (b % segment == 0)
           torch::manual_seed(mix(mix(o_.seed, static_cast<std::uint64_t>(state_.epoch)),
                                  static_cast<std::uint64_t>(b)));
-        auto& adam = static_cast<torch::optim::AdamOptions&>(optimizer_->param_groups()[0].options());
+        auto& adam =
+            static_cast<torch::optim::AdamOptions&>(optimizer_->param_groups()[0].options());
         adam.lr(learning_rate(static_cast<double>(state_.epoch) +
                               static_cast<double>(b) / static_cast<double>(batches)));
         const std::vector<std::int64_t> rows(order.begin() + b * o_.batch,
@@ -392,9 +416,11 @@ class Trainer {
         state_.next_batch = b + 1;
         show(b + 1, batches, false);
         if ((b + 1) % segment == 0 && b + 1 < batches) {
-          const bool out_of_time = o_.time_limit_minutes > 0 && seconds_here() > o_.time_limit_minutes * 60;
+          const bool out_of_time =
+              o_.time_limit_minutes > 0 && seconds_here() > o_.time_limit_minutes * 60;
           if (out_of_time ||
-              std::chrono::duration<double>(Clock::now() - last_checkpoint_).count() > o_.checkpoint_seconds)
+              std::chrono::duration<double>(Clock::now() - last_checkpoint_).count() >
+                  o_.checkpoint_seconds)
             save_checkpoint();
           if (out_of_time) return stopped_for_time();
         }
@@ -420,7 +446,8 @@ class Trainer {
   }
 
   void end_epoch() {
-    const double train_loss = state_.loss_sum / static_cast<double>(std::max<std::int64_t>(1, state_.loss_batches));
+    const double train_loss =
+        state_.loss_sum / static_cast<double>(std::max<std::int64_t>(1, state_.loss_batches));
     const double val = validate();
     state_.history.push_back({{"epoch", state_.epoch + 1},
                               {"train_loss", train_loss},

@@ -18,13 +18,13 @@ struct TrainOptions {
   std::string schedule = "constant";  // constant | cosine (from lr down to lr_final)
   double validation = 0.2;            // share of the images held out, split by image
   std::uint64_t seed = 52293;
-  std::int64_t patience = 20;         // epochs without a better validation loss before stopping
-  double time_limit_minutes = 0;      // 0: none; else stop (resumably) after about this long
-  std::int64_t max_images = 0;        // 0: all
-  int threads = 0;                    // LibTorch intra-op threads; 0: the machine's cores
+  std::int64_t patience = 20;     // epochs without a better validation loss before stopping
+  double time_limit_minutes = 0;  // 0: none; else stop (resumably) after about this long
+  std::int64_t max_images = 0;    // 0: all
+  int threads = 0;                // LibTorch intra-op threads; 0: the machine's cores
   double checkpoint_seconds = 120;
-  bool fresh = false;                 // discard a checkpoint instead of resuming from it
-  bool progress = true;               // a progress bar on a terminal, lines otherwise
+  bool fresh = false;    // discard a checkpoint instead of resuming from it
+  bool progress = true;  // a progress bar on a terminal, lines otherwise
 };
 
 // The paper's settings for each network (science.md §3.3), before command-line overrides.

@@ -66,9 +66,12 @@ TrainingData read_training_data(const std::filesystem::path& path, const std::st
   const auto in = r.column(input), out = r.column(target);
   const auto n_file = r.dims(input).at(0);
   if (r.dims(target).at(0) != n_file)
-    throw Error(path.string() + ": '" + input + "' and '" + target + "' hold different numbers of items");
+    throw Error(path.string() + ": '" + input + "' and '" + target +
+                "' hold different numbers of items");
   const auto n = max_images > 0 ? std::min(max_images, n_file) : n_file;
-  if (n < 2) throw Error(path.string() + " holds " + std::to_string(n) + " items; training needs at least 2");
+  if (n < 2)
+    throw Error(path.string() + " holds " + std::to_string(n) +
+                " items; training needs at least 2");
   TrainingData d;
   d.images = n;
   if (per_projection) {
@@ -80,7 +83,8 @@ TrainingData read_training_data(const std::filesystem::path& path, const std::st
     d.target_shape = {out.shape[1]};
   } else {
     if (in.shape.size() != 2 || out.shape.size() != 2)
-      throw Error(path.string() + ": '" + input + "' and '" + target + "' must be images [items x H x W]");
+      throw Error(path.string() + ": '" + input + "' and '" + target +
+                  "' must be images [items x H x W]");
     d.input_shape = in.shape;
     d.target_shape = out.shape;
   }
@@ -91,8 +95,8 @@ TrainingData read_training_data(const std::filesystem::path& path, const std::st
     for (std::size_t i = 0; i < v->size(); ++i)
       if (!std::isfinite((*v)[i]))
         throw Error(path.string() + ": a non-finite value in row " +
-                    std::to_string(i / static_cast<std::size_t>(v == &d.inputs ? d.row_size(false)
-                                                                               : d.row_size(true))));
+                    std::to_string(i / static_cast<std::size_t>(
+                                           v == &d.inputs ? d.row_size(false) : d.row_size(true))));
   std::uint64_t h = 0xcbf29ce484222325ULL;
   hash_into(h, d.inputs);
   hash_into(h, d.targets);

@@ -15,10 +15,11 @@ struct TrainingData {
   std::int64_t rows = 0;
   std::int64_t images = 0;
   std::int64_t rows_per_image = 1;
-  std::string convention;   // constant_spectrum_convention, or empty
-  std::string seed;         // the pipeline seed, or empty
-  std::string content_hash; // FNV-1a 64 of inputs and targets as float32, hex
-  double epsilon_low = 0, epsilon_high = 0;  // of epsilon per projection (else epsilon_image); 0, 0 if absent
+  std::string convention;    // constant_spectrum_convention, or empty
+  std::string seed;          // the pipeline seed, or empty
+  std::string content_hash;  // FNV-1a 64 of inputs and targets as float32, hex
+  double epsilon_low = 0,
+         epsilon_high = 0;  // of epsilon per projection (else epsilon_image); 0, 0 if absent
   std::int64_t row_size(bool target) const;
 };
 
