@@ -7,9 +7,12 @@
 #include "inference.hpp"
 #include "networks.hpp"
 #include "support/cli.hpp"
+#include "support/error_of.hpp"
 
 namespace dl = raserflow::dl;
 namespace fs = std::filesystem;
+
+using raserflow::test::error_of;
 
 namespace {
 
@@ -21,15 +24,6 @@ dl::ModelFile small_cnn(std::uint64_t seed, const std::string& config) {
 
 const std::string small = R"({"inputs": 40, "outputs": 8, "filters": 4, "kernel": 3,
   "conv_layers": 2, "hidden": 16, "fc_layers": 2})";
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include "inference.hpp"
 #include "model_file.hpp"
 #include "support/cli.hpp"
+#include "support/error_of.hpp"
 #include "support/harness.hpp"
 #include "training_set.hpp"
 
@@ -16,6 +17,8 @@ using raserflow::Array;
 using raserflow::test::item_with;
 using raserflow::test::NodeHarness;
 using Json = nlohmann::json;
+
+using raserflow::test::error_of;
 
 namespace {
 
@@ -48,15 +51,6 @@ raserflow::Item spectra_item(std::int64_t index, std::int64_t rows, double eps =
 std::vector<double> values(const raserflow::Item& s, const std::string& name) {
   const auto v = s.array(name).values<double>();
   return {v.begin(), v.end()};
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 }  // namespace

@@ -8,12 +8,15 @@
 
 #include "model_file.hpp"
 #include "support/cli.hpp"
+#include "support/error_of.hpp"
 #include "trainer.hpp"
 #include "training_set.hpp"
 
 namespace dl = raserflow::dl;
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
+
+using raserflow::test::error_of;
 
 namespace {
 
@@ -32,15 +35,6 @@ dl::TrainOptions options(const fs::path& data, const fs::path& out) {
   o.threads = 1;
   o.progress = false;
   return o;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 std::map<std::string, std::vector<float>> weights(const fs::path& model) {

@@ -9,6 +9,7 @@
 
 #include "hdf5_read.hpp"
 #include "support/cli.hpp"
+#include "support/error_of.hpp"
 #include "support/harness.hpp"
 
 namespace fs = std::filesystem;
@@ -17,6 +18,8 @@ using raserflow::test::HarnessStart;
 using raserflow::test::item_with;
 using raserflow::test::NodeHarness;
 using namespace io_test;
+
+using raserflow::test::error_of;
 
 namespace {
 
@@ -69,15 +72,6 @@ std::map<std::string, std::int64_t> counts_in(const nlohmann::json& j) {
   std::map<std::string, std::int64_t> out;
   for (const auto& [k, v] : j.items()) out[k] = v.get<std::int64_t>();
   return out;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 hid_t type_class_of(hid_t file, const char* name, std::size_t* size) {
