@@ -186,6 +186,8 @@ echo
 echo "(h) networks (bench/dl_bench.cpp): inference per image, images/s, training samples/s"
 if [ -x "$build/bin/dl_bench" ]; then
   "$build/bin/dl_bench"
+  echo "scikit-image's iradon, for the FBP figure above (bench/skimage_fbp_bench.py):"
+  /usr/bin/python3 "$(dirname "$0")/skimage_fbp_bench.py" || echo "  (python3-skimage missing)"
   echo "the same training step in PyTorch (bench/pytorch_train_bench.py):"
   /usr/bin/python3 "$(dirname "$0")/pytorch_train_bench.py" || echo "  (python3-torch missing)"
 else
