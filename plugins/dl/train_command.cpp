@@ -40,7 +40,8 @@ int run_train(const std::vector<std::string>& arguments) {
   app.add_option("--epochs", o.epochs, "most epochs")->capture_default_str();
   app.add_option("--batch", o.batch, "samples per step")->capture_default_str();
   app.add_option("--lr", o.lr, "Adam learning rate")->capture_default_str();
-  app.add_option("--lr-final", o.lr_final, "learning rate at the end of the cosine schedule; default lr / 100");
+  app.add_option("--lr-final", o.lr_final,
+                 "learning rate at the end of the cosine schedule; default lr / 100");
   app.add_option("--schedule", o.schedule, "constant | cosine")->capture_default_str();
   app.add_option("--weight-decay", o.weight_decay, "Adam weight decay")->capture_default_str();
   app.add_option("--validation", o.validation, "share of the images held out")
