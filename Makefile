@@ -41,7 +41,8 @@ build: configure
 
 demo: build
 	$(RASERFLOW) run pipelines/demo.yaml --fresh
-	@echo "Outputs in out/demo: figure_000000.png (phantom, FBP, RASER image), sinograms_000000.png,"
+	@echo "Outputs in out/demo: figure_000000.png (phantom, RASER image, CNN + FBP, CNN + FBP + U-Net,"
+	@echo "FBP of the true projections), sinograms_000000.png,"
 	@echo "plots/ (signals, spectra), dataset.h5, manifest.json (what ran, with what)"
 
 test: build
