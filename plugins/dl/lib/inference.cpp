@@ -6,17 +6,12 @@
 #include <torch/torch.h>
 
 #include "networks.hpp"
+#include "raserflow/array.hpp"
 #include "raserflow/error.hpp"
 
 namespace raserflow::dl {
 
 namespace {
-
-std::string shape_text(const std::vector<std::int64_t>& s) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
-  return out + "]";
-}
 
 void use_threads(int threads) {
   // LibTorch's thread count is per calling thread: set it on whichever worker runs the node.
@@ -46,7 +41,7 @@ class NativeInference final : public Inference {
     try {
       return to_vector(module_->forward(x), out_shape);
     } catch (const c10::Error& e) {
-      throw Error(source_ + " cannot run on input " + shape_text(shape) + ": " +
+      throw Error(source_ + " cannot run on input " + shape_string(shape) + ": " +
                   e.what_without_backtrace());
     }
   }
@@ -81,7 +76,7 @@ class ScriptInference final : public Inference {
       if (!out.isTensor()) throw Error(source_ + " returned something other than a tensor");
       return to_vector(out.toTensor(), out_shape);
     } catch (const c10::Error& e) {
-      throw Error(source_ + " failed on input " + shape_text(shape) + ": " +
+      throw Error(source_ + " failed on input " + shape_string(shape) + ": " +
                   e.what_without_backtrace());
     }
   }

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "raserflow/array.hpp"
 #include "raserflow/error.hpp"
 
 namespace raserflow::dl {
@@ -23,12 +24,6 @@ Json parse_object(const std::string& text, const char* what) {
 template <class T>
 void take(const Json& j, const char* key, T& into) {
   if (j.contains(key)) into = j[key].get<T>();
-}
-
-std::string shape_text(const std::vector<std::int64_t>& s) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
-  return out + "]";
 }
 
 }  // namespace
@@ -227,11 +222,11 @@ void load_state(torch::nn::Module& m, const std::vector<NamedTensor>& tensors,
   const auto match = [&](const std::string& name, const torch::Tensor& target) {
     const auto it = given.find(name);
     if (it == given.end())
-      throw Error(where + " has no tensor '" + name + "' (" + shape_text(target.sizes().vec()) +
+      throw Error(where + " has no tensor '" + name + "' (" + shape_string(target.sizes().vec()) +
                   "): it was saved from another architecture or size");
     if (it->second->shape != target.sizes().vec())
-      throw Error(where + ": tensor '" + name + "' is " + shape_text(it->second->shape) +
-                  " but the network's is " + shape_text(target.sizes().vec()) +
+      throw Error(where + ": tensor '" + name + "' is " + shape_string(it->second->shape) +
+                  " but the network's is " + shape_string(target.sizes().vec()) +
                   "; the file's config does not match its tensors");
     plan.emplace_back(target, it->second);
     given.erase(it);
