@@ -60,9 +60,13 @@ asan: deps
 bench: build
 	bench/run.sh $(BUILD)
 
-# Validation figures of the RASER model, and both demo pipelines, into out/.
+# Validation figures of the RASER and DNP models, the demo pipelines, the DNP-to-RASER scenario
+# and the nanoparticle contrast, into out/.
 figures: build
 	$(BUILD)/bin/raser_figures out/figures
+	$(BUILD)/bin/dnp_figures out/figures
+	$(RASERFLOW) run pipelines/dnp_raser.yaml --fresh
+	$(RASERFLOW) run pipelines/nanoparticle_contrast.yaml --fresh
 	$(RASERFLOW) run pipelines/demo.yaml --fresh
 	$(RASERFLOW) run pipelines/demo_experimental.yaml --fresh
 

@@ -15,6 +15,7 @@
 #include "line_plot.hpp"
 #include "physical_constants.hpp"
 #include "raser_model.hpp"
+#include "save_png.hpp"
 
 namespace rs = raserflow::raser;
 namespace io = raserflow::io;
@@ -33,11 +34,6 @@ rs::Modes single_mode(double t1 = rs::infinity) {
   m.t1 = t1;
   m.beta = 1.0 / kThreshold;
   return m;
-}
-
-void save(const std::filesystem::path& file, const cv::Mat& image) {
-  if (!cv::imwrite(file.string(), image)) throw std::runtime_error("cannot write " + file.string());
-  std::printf("wrote %s\n", file.c_str());
 }
 
 void burst_figure(const std::filesystem::path& dir) {
@@ -68,7 +64,8 @@ void burst_figure(const std::filesystem::path& dir) {
   style.title = "single-mode burst (epsilon 10) over its closed form";
   style.x_label = "t / T2*";
   style.y_label = "D = d/d_th,  |a| = |alpha|/d_th";
-  save(dir / "single_mode_burst.png", io::draw_line_plot({d_exact, d_sim, a_exact, a_sim}, style));
+  save_png(dir / "single_mode_burst.png",
+           io::draw_line_plot({d_exact, d_sim, a_exact, a_sim}, style));
 }
 
 void threshold_figure(const std::filesystem::path& dir) {
@@ -88,7 +85,7 @@ void threshold_figure(const std::filesystem::path& dir) {
   style.x_label =
       "t / T2*  (T1 = 100 T2*; no burst for epsilon <= 1, then D ends near 2 - epsilon)";
   style.y_label = "D = d / d_th";
-  save(dir / "threshold.png", io::draw_line_plot(curves, style));
+  save_png(dir / "threshold.png", io::draw_line_plot(curves, style));
 }
 
 // |Σ_k S_k e^{-i2πν t_k}| at each mode frequency ν: the spectrum on the projection's own grid.
@@ -154,7 +151,7 @@ void artifacts_figure(const std::filesystem::path& dir) {
   style.title = "one 67-mode projection at epsilon 2, 10, 100";
   style.x_label = "frequency offset (Hz), 0.122 Hz per bin";
   style.y_label = "normalised";
-  save(dir / "artifacts.png", io::draw_line_plot(curves, style));
+  save_png(dir / "artifacts.png", io::draw_line_plot(curves, style));
 }
 
 }  // namespace

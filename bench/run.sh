@@ -15,6 +15,7 @@
 #  (h) the networks (bench/dl_bench.cpp): one image through CNN + FBP + U-Net on 1 thread (goal
 #      <= 20 ms), images/s in batches of 16, and training samples/s of the paper's CNN against
 #      the same step in PyTorch (goal: at least equal).
+#  (i) DNP: one buildup curve on a 32³ lattice over 20,000 cycles on one core (goal < 1 s).
 # Each figure is the best (shortest) of BENCH_REPEAT runs (default 5). Wall times include process
 # start and plugin loading, which cancel out in (a) and are small against (b).
 set -euo pipefail
@@ -110,6 +111,9 @@ printf '%-9s %12s\n' "speed-up" "${speedup}x"
 echo
 echo "(c) RASER simulator (bench/raser_bench.cpp)"
 "$build/bin/raser_bench"
+echo
+echo "(i) DNP buildup (bench/dnp_bench.cpp): 32^3 lattice, 20,000 cycles, one core (goal < 1 s)"
+"$build/bin/dnp_bench"
 echo
 echo "(d) whole demo pipeline (pipelines/demo.yaml, one image through every node)"
 demo_time=$(best_time "$(dirname "$0")/../pipelines/demo.yaml" 1)

@@ -19,7 +19,7 @@ struct SabreSource final : raserflow::Node {
   static constexpr auto doc =
       "SABRE hyperpolarization: one-pool buildup while bubbling para-hydrogen, decay during "
       "transfer; "
-      "writes polarization, molar_polarization, sample_volume and total_inversion";
+      "writes polarization, molar_polarization, sample_volume, total_inversion, spins and gamma";
 
   Param<double> rate{this, "rate", 0.1, {.doc = "SABRE transfer rate k", .unit = "1/s", .min = 0}};
   Param<double> t1_low_field{this,

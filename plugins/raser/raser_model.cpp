@@ -45,7 +45,7 @@ struct Tsit5 {
 
 // The equations in scaled variables, so that the tolerances mean the same whatever the units:
 // D = d/U_d, a = α/U_a, s = t·r with r the fastest rate (below), c = βU_d/r:
-//   da_μ/ds = (iω_μ − 1/T2*)/r a_μ + c D_μ Σa
+//   da_μ/ds = (iω_μ − 1/T2*_μ)/r a_μ + c D_μ Σa
 //   dD_μ/ds = [Γ_μ(t) (D0_μ − D_μ) − D_μ/T1]/r − 4c (U_a/U_d)² Re(conj(a_μ) Σa)
 // U_d is the total inversion and U_a the rms transverse spin per mode at t = 0: d (~1e15 spins
 // per mode) and α at the start (~1e8, spin noise) differ by many decades.
@@ -55,10 +55,13 @@ class Scaled {
  public:
   Scaled(const Modes& m, const State& x) : n_(m.size()), p_(n_ + n_ % 2) {
     if (x.d.size() != n_ || x.alpha.size() != n_ || m.pump_target.size() != n_ ||
-        m.pump_rate.size() != n_)
+        m.pump_rate.size() != n_ || (!m.t2_star_modes.empty() && m.t2_star_modes.size() != n_))
       throw std::invalid_argument("RASER model: every per-mode vector needs " + std::to_string(n_) +
                                   " entries");
     if (!(m.beta > 0)) throw std::invalid_argument("RASER model: beta must be > 0");
+    for (double t2 : m.t2_star_modes)
+      if (!(t2 > 0))
+        throw std::invalid_argument("RASER model: every T2* per mode must be > 0 (.inf: none)");
     double total = 0, noise = 0;
     for (std::size_t i = 0; i < n_; ++i) {
       total += std::abs(x.d[i]);
@@ -70,20 +73,26 @@ class Scaled {
     // Time unit: the fastest rate in the problem (coupling, dephasing, relaxation, offsets,
     // pumping), so steps are O(1) in s whichever process dominates.
     rate_ = m.beta * u_d_;
-    if (!std::isinf(m.t2_star)) rate_ = std::max(rate_, 1.0 / m.t2_star);
+    const auto dephasing = [&](double t2) {
+      if (!std::isinf(t2)) rate_ = std::max(rate_, 1.0 / t2);
+    };
+    if (m.t2_star_modes.empty()) dephasing(m.t2_star);
+    for (double t2 : m.t2_star_modes) dephasing(t2);  // the fastest mode sets the time unit
     if (!std::isinf(m.t1)) rate_ = std::max(rate_, 1.0 / m.t1);
     for (std::size_t i = 0; i < n_; ++i)
       rate_ = std::max({rate_, std::abs(m.omega[i]), m.pump_rate[i]});
     coupling_ = m.beta * u_d_ / rate_;
     loss_ = 4.0 * coupling_ * (u_a_ / u_d_) * (u_a_ / u_d_);
-    decay_ = std::isinf(m.t2_star) ? 0.0 : 1.0 / (m.t2_star * rate_);
     relax_ = std::isinf(m.t1) ? 0.0 : 1.0 / (m.t1 * rate_);
     pump_decay_ = std::isinf(m.pump_decay) ? 0.0 : 1.0 / (m.pump_decay * rate_);
     w_.assign(p_, 0.0);
+    decay_.assign(p_, 0.0);
     pump_.assign(p_, 0.0);
     target_.assign(p_, 0.0);
     for (std::size_t i = 0; i < n_; ++i) {
       w_[i] = m.omega[i] / rate_;
+      // The same arithmetic as a scalar T2*, so equal T2*_μ reproduce it bit for bit.
+      decay_[i] = std::isinf(m.t2_star_of(i)) ? 0.0 : 1.0 / (m.t2_star_of(i) * rate_);
       pump_[i] = m.pump_rate[i] / rate_;
       target_[i] = m.pump_target[i] / u_d_;
     }
@@ -124,7 +133,7 @@ class Scaled {
   }
 
   // S, dS/ds and d²S/ds² (physical spins) from a state and its derivative, all O(M):
-  //   a'' = (iw − decay) a' + c (D' Σa + D Σa'), summed over modes.
+  //   a''_μ = (iw_μ − decay_μ) a'_μ + c (D'_μ Σa + D_μ Σa'), summed over modes.
   std::array<Complex, 3> signal_jet(const double* v, const double* dv) const {
     Complex a_sum = 0, da_sum = 0, rot = 0;
     double d_sum = 0, dd_sum = 0;
@@ -132,7 +141,7 @@ class Scaled {
       const Complex da(dv[p_ + i], dv[2 * p_ + i]);
       a_sum += Complex(v[p_ + i], v[2 * p_ + i]);
       da_sum += da;
-      rot += Complex(-decay_, w_[i]) * da;
+      rot += Complex(-decay_[i], w_[i]) * da;
       d_sum += v[i];
       dd_sum += dv[i];
     }
@@ -152,20 +161,20 @@ class Scaled {
       si += ai[i];
     }
     const double gr = coupling_ * sr, gi = coupling_ * si, lr = loss_ * sr, li = loss_ * si;
-    const double *w = w_.data(), *pump = pump_.data(), *target = target_.data();
-    const double decay = decay_, relax = relax_;
+    const double *w = w_.data(), *decay = decay_.data(), *pump = pump_.data(),
+                 *target = target_.data();
+    const double relax = relax_;
     for (std::size_t i = 0; i < p; ++i) {
       // (iw − decay)(ar + i ai) + c D (sr + i si)
-      dar[i] = -decay * ar[i] - w[i] * ai[i] + gr * D[i];
-      dai[i] = w[i] * ar[i] - decay * ai[i] + gi * D[i];
+      dar[i] = -decay[i] * ar[i] - w[i] * ai[i] + gr * D[i];
+      dai[i] = w[i] * ar[i] - decay[i] * ai[i] + gi * D[i];
       dD[i] = pump_now * pump[i] * (target[i] - D[i]) - relax * D[i] - (lr * ar[i] + li * ai[i]);
     }
   }
 
   std::size_t n_, p_;
-  double u_d_ = 1, u_a_ = 1, rate_ = 1, coupling_ = 1, loss_ = 0, decay_ = 0, relax_ = 0,
-         pump_decay_ = 0;
-  Vector w_, pump_, target_;
+  double u_d_ = 1, u_a_ = 1, rate_ = 1, coupling_ = 1, loss_ = 0, relax_ = 0, pump_decay_ = 0;
+  Vector w_, decay_, pump_, target_;  // per mode, scaled; zero on the padding
 };
 
 // Adaptive explicit Runge-Kutta with an embedded error estimate, FSAL, PI step control.

@@ -25,8 +25,14 @@ struct Modes {
   double pump_decay = infinity;     // τ_Γ, s (inf: constant pumping)
   double beta = 0;                  // 1/s per spin
   double t1 = infinity;             // s
-  double t2_star = infinity;        // s
+  double t2_star = infinity;        // s, every mode's T2* unless t2_star_modes is given
+  // T2*_μ per mode, s (> 0, .inf: none), e.g. shortened by nanoparticles (science.md §5.3);
+  // empty: t2_star for every mode. Equal entries give bit for bit the result of that t2_star.
+  std::vector<double> t2_star_modes;
   std::size_t size() const { return omega.size(); }
+  double t2_star_of(std::size_t mode) const {
+    return t2_star_modes.empty() ? t2_star : t2_star_modes[mode];
+  }
 };
 
 struct State {

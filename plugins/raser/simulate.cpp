@@ -1,7 +1,9 @@
 // raser.simulate: the multi-mode RASER equations, one mode per projection bin (science.md §1).
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <random>
+#include <span>
 
 #include <oneapi/tbb/parallel_for.h>
 
@@ -44,7 +46,9 @@ struct Simulate final : raserflow::Node {
       "epsilon",
       0.0,
       {.doc = "if > 0: set beta so that the item's total inversion is epsilon times the threshold "
-              "(needs a finite t2_star); 0: beta from q_factor and sample_volume",
+              "1/(beta t2_star) (needs a finite t2_star; with an upstream 't2_star_modes' field "
+              "this is the sample without the extra dephasing, see the 'epsilon' output); 0: "
+              "beta from q_factor, sample_volume and gamma",
        .min = 0}};
   Param<double> t1{this,
                    "t1",
@@ -54,11 +58,19 @@ struct Simulate final : raserflow::Node {
       this,
       "t2_star",
       0.3,
-      {.doc = "transverse dephasing time T2* (.inf: none)", .unit = "s", .min = 0}};
+      {.doc = "transverse dephasing time T2* of every mode (.inf: none); an upstream "
+              "'t2_star_modes' field replaces it per mode in the equations, while epsilon and "
+              "epsilon_range still set beta through this value",
+       .unit = "s",
+       .min = 0}};
   Param<double> gamma{this,
                       "gamma",
                       constants::gamma_proton,
-                      {.doc = "gyromagnetic ratio (1H by default)", .unit = "rad/(s T)", .min = 0}};
+                      {.doc = "gyromagnetic ratio (1H by default), for beta and the mode "
+                              "spacing; an upstream 'gamma' field takes precedence (its "
+                              "magnitude: a negative gamma does not flip the band)",
+                       .unit = "rad/(s T)",
+                       .min = 0}};
   // Inversion.
   Param<double> total_inversion{
       this,
@@ -242,6 +254,18 @@ struct Simulate final : raserflow::Node {
       this,
       "total_inversion",
       {.doc = "total inversion d0 from a hyperpolarization node (spins)", .optional = true}};
+  raserflow::Reads<double, 0> upstream_gamma{
+      this,
+      "gamma",
+      {.doc = "gyromagnetic ratio of the polarized nucleus from a hyperpolarization node "
+              "(rad/(s T), either sign; its magnitude is used); replaces the parameter",
+       .optional = true}};
+  raserflow::Reads<double, 2> upstream_t2_modes{
+      this,
+      "t2_star_modes",
+      {.doc = "[P x M] T2* of each projection's modes (s, > 0, .inf: none), e.g. from "
+              "contrast.nanoparticles; replaces t2_star in the equations",
+       .optional = true}};
 
   raserflow::Writes<std::complex<double>, 2> signals{
       this, "signals", {.doc = "[P x T] S(t_k) = sum of alpha, spins"}};
@@ -254,10 +278,15 @@ struct Simulate final : raserflow::Node {
   raserflow::Writes<double, 2> targets{
       this, "targets", {.doc = "[P x M] initial inversion profile, min-max per row"}};
   raserflow::Writes<double, 1> epsilons{
-      this, "epsilon", {.doc = "[P] total inversion over threshold per projection"}};
+      this,
+      "epsilon",
+      {.doc = "[P] total inversion over threshold per projection, beta sum_mu d0_mu T2*_mu (= "
+              "d0/d_th with one T2*; with a uniform 't2_star_modes' T2*_eff it is epsilon "
+              "T2*_eff/t2_star)"}};
   raserflow::Writes<double, 0> beta_out{this, "beta", {.doc = "coupling beta, 1/s per spin"}};
   raserflow::Writes<double, 0> t1_out{this, "t1", {.doc = "T1, s"}};
-  raserflow::Writes<double, 0> t2_out{this, "t2_star", {.doc = "T2*, s"}};
+  raserflow::Writes<double, 0> t2_out{
+      this, "t2_star", {.doc = "the t2_star parameter, s (per mode: 't2_star_modes' upstream)"}};
   raserflow::Writes<double, 0> dwell_out{this, "dwell", {.doc = "sampling interval, s"}};
   raserflow::Writes<double, 2> pump_rate_out{
       this, "pump_rate", {.doc = "[P x M] Gamma0 per mode, 1/s"}};
@@ -272,7 +301,8 @@ struct Simulate final : raserflow::Node {
       this,
       "epsilon_image",
       {.doc = "the image's epsilon before the d0 spreads: drawn from epsilon_range, or epsilon, "
-              "or d0/d_th of the nominal d0 when beta comes from the coil"}};
+              "or d0/d_th of the nominal d0 when beta comes from the coil; with the t2_star "
+              "parameter, not 't2_star_modes'"}};
   raserflow::Writes<std::int32_t, 0> class_out{
       this, "class", {.doc = "dataset class of the image: 0 plain, 1 pumped, 2 fluctuating"}};
   raserflow::Writes<double, 1> d0_out{
@@ -341,6 +371,8 @@ struct Simulate final : raserflow::Node {
     const bool physical_noise = *spin_noise_model == "physical";
     if (physical_noise && !(spins >= 0))
       throw raserflow::Error("spins must be >= 0, got " + std::to_string(spins));
+    const double gyro = nucleus_gamma(s);
+    const auto t2_modes = t2_star_map(s, proj);
 
     // All random draws happen here, in a fixed order (class, epsilon, d0 of the image, then
     // per projection d0, noise and pumping), so the result does not depend on how the
@@ -352,10 +384,10 @@ struct Simulate final : raserflow::Node {
         epsilon_range->empty() ? *epsilon
                                : model::log_uniform((*epsilon_range)[0], (*epsilon_range)[1], gen);
     const double beta = eps_image > 0 ? eps_image / (std::abs(d0_item) * *t2_star)
-                                      : model::coupling_beta(*q_factor, volume, *gamma);
+                                      : model::coupling_beta(*q_factor, volume, gyro);
     const double spacing =
         *hz_per_bin > 0 ? *hz_per_bin
-                        : *gamma / (2 * constants::pi) * *gradient * *fov / static_cast<double>(M);
+                        : gyro / (2 * constants::pi) * *gradient * *fov / static_cast<double>(M);
     const double d_threshold = model::threshold_inversion(beta, *t2_star);
     const double spread =
         cls == model::DatasetClass::fluctuating ? *fluctuation_sigma : *sigma_projection;
@@ -409,6 +441,7 @@ struct Simulate final : raserflow::Node {
       md.beta = beta;
       md.t1 = *t1;
       md.t2_star = *t2_star;
+      if (!t2_modes.empty()) md.t2_star_modes.assign(&t2_modes[j * M], &t2_modes[j * M] + M);
       for (std::size_t m = 0; m < M; ++m) {
         const std::size_t k = j * M + m;
         // d0_μ ∝ the projection (negative values from interpolation are no inversion).
@@ -458,7 +491,7 @@ struct Simulate final : raserflow::Node {
         }
       }
       d0_v[j] = d0_projection;
-      eps_v[j] = d0_projection / d_threshold;
+      eps_v[j] = projection_epsilon(md, st, d0_projection, d_threshold);
     }
 
     auto sig = Array::zeros<Complex>({static_cast<std::int64_t>(P), static_cast<std::int64_t>(T)});
@@ -501,6 +534,60 @@ struct Simulate final : raserflow::Node {
     const auto fixed = static_cast<std::int64_t>(pump_modes->size()) + *pump_random_modes;
     const auto drawn = (*class_weights)[1] > 0 ? *class_pump_modes : std::int64_t{0};
     return static_cast<std::size_t>(std::max(fixed, drawn));
+  }
+
+  // |gamma| of the nucleus: the upstream field, else the parameter.
+  double nucleus_gamma(const raserflow::Item& s) const {
+    if (!upstream_gamma.in(s)) return *gamma;
+    const double g = upstream_gamma.array(s).as_double();
+    if (!(std::isfinite(g) && g != 0))
+      throw raserflow::Error(
+          "field 'gamma' must be a finite, non-zero gyromagnetic ratio "
+          "(rad/(s T)), got " +
+          std::to_string(g));
+    // A gamma set here and another from the source: refuse rather than silently pick one.
+    if (gamma.is_set() && std::abs(g) != std::abs(*gamma))
+      throw ParamError("gamma", "set to " + std::to_string(*gamma) +
+                                    " but the upstream source writes gamma " + std::to_string(g) +
+                                    " (its nucleus); choose the nucleus on the source instead");
+    return std::abs(g);
+  }
+
+  // The upstream T2* per projection and mode, checked against the projections' shape; empty
+  // when there is none.
+  std::span<const double> t2_star_map(const raserflow::Item& s, const Array& proj) const {
+    if (!upstream_t2_modes.in(s)) return {};
+    const auto& map = upstream_t2_modes.array(s);
+    if (map.shape() != proj.shape())
+      throw raserflow::Error("field 't2_star_modes' has shape " +
+                             raserflow::shape_string(map.shape()) +
+                             "; it needs one T2* per projection and mode, the projections' " +
+                             raserflow::shape_string(proj.shape()));
+    const auto v = map.values<double>();
+    const auto M = static_cast<std::size_t>(proj.dim(1));
+    for (std::size_t k = 0; k < v.size(); ++k)
+      if (!(v[k] > 0))
+        throw raserflow::Error("field 't2_star_modes' " + raserflow::shape_string(map.shape()) +
+                               " must be > 0 s (.inf: no dephasing), got " + std::to_string(v[k]) +
+                               " at projection " + std::to_string(k / M) + ", mode " +
+                               std::to_string(k % M));
+    return v;
+  }
+
+  // Total inversion over threshold: beta sum_mu d0_mu T2*_mu. Degenerate modes grow at the rate
+  // lambda with 1 = beta sum_mu d0_mu / (lambda + 1/T2*_mu), so this is 1 exactly at their
+  // threshold (lambda = 0), whatever the T2*_mu. With one T2* for every mode (no map, or a row
+  // of the map equal to t2_star) it is d0/d_th, computed as before so that such runs keep their
+  // output bit for bit.
+  double projection_epsilon(const model::Modes& md, const model::State& st, double d0,
+                            double d_threshold) const {
+    const bool uniform = std::all_of(md.t2_star_modes.begin(), md.t2_star_modes.end(),
+                                     [&](double t2) { return t2 == md.t2_star; });
+    if (uniform) return d0 / d_threshold;
+    double sum = 0;
+    for (std::size_t m = 0; m < st.d.size(); ++m)
+      if (st.d[m] != 0) sum += st.d[m] * md.t2_star_modes[m];  // empty bins may have T2* = inf
+    return md.beta * sum;
   }
 
   static void check_range(const Param<std::vector<double>>& p, bool positive) {

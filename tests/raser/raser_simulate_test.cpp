@@ -5,24 +5,15 @@
 #include <cmath>
 #include <numbers>
 
+#include "raser/profiles.hpp"
 #include "support/harness.hpp"
 
 namespace rf = raserflow;
+using raserflow::test::profiles;
 using rf::test::NodeHarness;
 using Complex = std::complex<double>;
 
 namespace {
-
-// P projections of M bins: a disc-like profile, shifted per row.
-rf::Array profiles(int P, int M) {
-  std::vector<double> v;
-  for (int j = 0; j < P; ++j)
-    for (int m = 0; m < M; ++m) {
-      const double x = (m - M / 2 - j) / (M / 3.0);
-      v.push_back(std::max(0.0, 1 - x * x));
-    }
-  return rf::Array::from<double>({P, M}, v);
-}
 
 rf::Item run(const nlohmann::json& params, rf::Item in, std::uint64_t seed = 1) {
   NodeHarness node("raser.simulate", params, seed);
