@@ -12,7 +12,7 @@ export CCACHE_BASEDIR := $(CURDIR)
 # Build and run-time dependencies, all from Debian 12.
 PACKAGES := cmake ninja-build pkg-config ccache g++ git clang-format \
 	libboost-dev libboost-graph-dev libtbb-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev \
-	libfftw3-dev libopencv-dev libhdf5-dev \
+	libfftw3-dev libopencv-dev libhdf5-dev libismrmrd-dev ismrmrd-tools ismrmrd-schema libxml2-utils \
 	libgtest-dev libbenchmark-dev libopenblas0-openmp libopenmpi-dev openmpi-bin \
 	libtorch-dev python3-numpy python3-h5py python3-torch
 # Only for the analysis figures (make operating-point).

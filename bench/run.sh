@@ -16,6 +16,7 @@
 #      <= 20 ms), images/s in batches of 16, and training samples/s of the paper's CNN against
 #      the same step in PyTorch (goal: at least equal).
 #  (i) DNP: one buildup curve on a 32³ lattice over 20,000 cycles on one core (goal < 1 s).
+#  (j) recorded data: projections per second read and cut to 4,096 points, per format.
 # Each figure is the best (shortest) of BENCH_REPEAT runs (default 5). Wall times include process
 # start and plugin loading, which cancel out in (a) and are small against (b).
 set -euo pipefail
@@ -114,6 +115,9 @@ echo "(c) RASER simulator (bench/raser_bench.cpp)"
 echo
 echo "(i) DNP buildup (bench/dnp_bench.cpp): 32^3 lattice, 20,000 cycles, one core (goal < 1 s)"
 "$build/bin/dnp_bench"
+echo
+echo "(j) recorded data (bench/replay_bench.cpp): read + cut per format, 30 x 32,768 points"
+"$build/bin/replay_bench"
 echo
 echo "(d) whole demo pipeline (pipelines/demo.yaml, one image through every node)"
 demo_time=$(best_time "$(dirname "$0")/../pipelines/demo.yaml" 1)
