@@ -17,6 +17,9 @@
 #      the same step in PyTorch (goal: at least equal).
 #  (i) DNP: one buildup curve on a 32³ lattice over 20,000 cycles on one core (goal < 1 s).
 #  (j) recorded data: projections per second read and cut to 4,096 points, per format.
+#  (k) live latency (bench/stream_bench.cpp): over loopback, from the last projection of an image
+#      sent to acquisition.stream to its spectra (stream -> mode_grid -> fft.spectrum), 30 x
+#      32,768 points cut to 4,096; best and median of 7 images.
 # Each figure is the best (shortest) of BENCH_REPEAT runs (default 5). Wall times include process
 # start and plugin loading, which cancel out in (a) and are small against (b).
 set -euo pipefail
@@ -118,6 +121,9 @@ echo "(i) DNP buildup (bench/dnp_bench.cpp): 32^3 lattice, 20,000 cycles, one co
 echo
 echo "(j) recorded data (bench/replay_bench.cpp): read + cut per format, 30 x 32,768 points"
 "$build/bin/replay_bench"
+echo
+echo "(k) live latency (bench/stream_bench.cpp): last projection -> spectra over loopback, 30 x 32,768 points"
+"$build/bin/stream_bench"
 echo
 echo "(d) whole demo pipeline (pipelines/demo.yaml, one image through every node)"
 demo_time=$(best_time "$(dirname "$0")/../pipelines/demo.yaml" 1)

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <sstream>
 #include <thread>
 
 #include <ismrmrd/xml.h>
@@ -58,6 +59,24 @@ void put_u32(std::string& s, std::uint32_t v) {
 std::string endpoint(const std::string& host, std::uint16_t port) {
   return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
          std::to_string(port);
+}
+
+// ismrmrd_header_xml(), less the angle source (raserflow.angle_source = user_float0) when the
+// recording has no angles.
+std::string header_xml(const IsmrmrdWriterSettings& settings, std::size_t samples,
+                       std::size_t projections, double dwell, std::int64_t images,
+                       bool with_angles) {
+  std::string xml = ismrmrd_header_xml(settings, samples, projections, dwell, images);
+  if (with_angles) return xml;
+  ISMRMRD::IsmrmrdHeader h;
+  ISMRMRD::deserialize(xml.c_str(), h);
+  if (h.userParameters) {
+    auto& strings = h.userParameters->userParameterString;
+    std::erase_if(strings, [](const auto& p) { return p.name == "raserflow.angle_source"; });
+  }
+  std::ostringstream out;
+  ISMRMRD::serialize(h, out);
+  return out.str();
 }
 
 }  // namespace
@@ -213,7 +232,8 @@ Message MessageReader::next() {
       std::string data;
       read_into(data, static_cast<std::size_t>(channels * ns * 8), name + " samples");
       m.data.resize(static_cast<std::size_t>(channels * ns));
-      std::memcpy(m.data.data(), data.data(), data.size());
+      if (!data.empty())  // an empty vector's data() may be null: memcpy must not see it
+        std::memcpy(m.data.data(), data.data(), data.size());
       return m;
     }
     default:
@@ -468,8 +488,11 @@ std::string encode_acquisition(const ISMRMRD::ISMRMRD_AcquisitionHeader& head,
   std::string s;
   put_u16(s, kAcquisition);
   s.append(reinterpret_cast<const char*>(&head), kAcquisitionHeaderBytes);
-  s.append(reinterpret_cast<const char*>(trajectory.data()), trajectory.size() * sizeof(float));
-  s.append(reinterpret_cast<const char*>(data.data()), data.size() * sizeof(std::complex<float>));
+  // Empty vectors' data() may be null, which no copy may be handed, even for 0 bytes.
+  if (!trajectory.empty())
+    s.append(reinterpret_cast<const char*>(trajectory.data()), trajectory.size() * sizeof(float));
+  if (!data.empty())
+    s.append(reinterpret_cast<const char*>(data.data()), data.size() * sizeof(std::complex<float>));
   return s;
 }
 
@@ -490,18 +513,40 @@ std::vector<std::string> encode_recording(const std::vector<Recording>& images,
           "to have the first one's " +
           std::to_string(P) + " x " + std::to_string(T) + " samples at " + number(dwell) + " s");
   }
+  // A recording without angles is sent without any: no angle source in the header and a zero
+  // read direction, so the receiver yields none and conform() applies the pipeline's `angles`
+  // (or 180 p / P), exactly as acquisition.replay does with the file.
+  const bool with_angles = !images[0].angles.empty();
+  for (std::size_t i = 0; i < images.size(); ++i)
+    if (images[i].angles.empty() == with_angles || (with_angles && images[i].angles.size() != P))
+      throw std::invalid_argument(
+          "image " + std::to_string(i) + " (" + images[i].source + ") has " +
+          std::to_string(images[i].angles.size()) + " angles for " + std::to_string(P) +
+          " projections, image 0 " + std::to_string(images[0].angles.size()) +
+          ": a stream needs one angle per projection in every image, or none in any");
   std::vector<std::string> out;
-  out.push_back(encode_text(kHeader, ismrmrd_header_xml(settings, T, P, dwell,
-                                                        static_cast<std::int64_t>(images.size()))));
+  out.push_back(encode_text(
+      kHeader,
+      header_xml(settings, T, P, dwell, static_cast<std::int64_t>(images.size()), with_angles)));
   std::uint32_t counter = 0;
   std::vector<std::complex<float>> data(T);
   for (std::size_t i = 0; i < images.size(); ++i) {
-    Recording image = images[i];
-    if (image.angles.empty())  // as acquisition.replay would take them: 180 p / P
-      for (std::size_t p = 0; p < P; ++p) image.angles.push_back(180.0 * double(p) / double(P));
+    std::optional<Recording> angle_less;  // projection_header() needs angles: zeros, cleared
+    if (!with_angles) {
+      angle_less = images[i];
+      angle_less->angles.assign(P, 0.0);
+    }
+    const Recording& image = with_angles ? images[i] : *angle_less;
     for (std::size_t p = 0; p < P; ++p) {
       ISMRMRD::ISMRMRD_AcquisitionHeader head;
       projection_header(head, image, p, static_cast<std::int64_t>(i), counter++, settings.gradient);
+      if (!with_angles) {
+        for (int d = 0; d < 3; ++d) {
+          head.read_dir[d] = 0;
+          head.phase_dir[d] = 0;
+        }
+        head.user_float[0] = 0;
+      }
       if (i + 1 == images.size() && p + 1 == P) head.flags |= kLastInMeasurementBit;
       for (std::size_t k = 0; k < T; ++k)
         data[k] = std::complex<float>(static_cast<float>(image.fids[p][k].real()),

@@ -169,8 +169,11 @@ std::string encode_acquisition(const ISMRMRD::ISMRMRD_AcquisitionHeader& head,
 // A recording as the messages a sender sends: HEADER (ismrmrd_header_xml, with the encoding
 // limits of P projections), one ACQUISITION per projection (projection_header(): flags 7 and 13
 // on the first, 8 and 14 on the last, 25 on the very last readout; the time stamp in ms since
-// the start in real time), then CLOSE. Every image needs the first one's P, T and dwell
-// (std::invalid_argument otherwise). messages[0] is the HEADER, messages.back() the CLOSE.
+// the start in real time), then CLOSE. Every image needs the first one's P, T and dwell, and
+// one angle per projection in every image or none in any (std::invalid_argument otherwise). A
+// recording without angles is sent without any (no raserflow.angle_source in the header, zero
+// read directions), so the receiver yields none, as the file's replay would. messages[0] is the
+// HEADER, messages.back() the CLOSE.
 std::vector<std::string> encode_recording(const std::vector<Recording>& images,
                                           const IsmrmrdWriterSettings& settings);
 

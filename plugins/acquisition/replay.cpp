@@ -42,6 +42,15 @@ struct Replay final : raserflow::Node {
     } catch (const acq::FormatError& e) {
       throw ParamError("path", e.what());
     }
+    // Brought to the convention here, so a recording that does not fit it is refused before
+    // the run starts (and only the kept samples stay in memory).
+    for (auto& image : images_) {
+      try {
+        image = acq::conform(image, convention.convention());
+      } catch (const acq::FormatError& e) {
+        throw ParamError("path", e.what());
+      }
+    }
   }
 
   std::optional<std::int64_t> item_count() const override {
@@ -53,7 +62,7 @@ struct Replay final : raserflow::Node {
     if (index >= images_.size())
       throw raserflow::Error("item " + std::to_string(index) + ": the recording holds " +
                              std::to_string(images_.size()) + " images");
-    out.put(item, acq::conform(images_[index], convention.convention()));
+    out.put(item, images_[index]);  // conformed in configure()
   }
 
  private:

@@ -47,7 +47,7 @@ int run_send(const std::vector<std::string>& arguments) {
   app.add_option("--rate", rate,
                  "projections per second; default: real time (each projection takes T x dwell); "
                  "0: as fast as possible");
-  app.add_flag("--fast", fast, "as fast as possible (--rate 0)");
+  app.add_flag("--fast", fast, "as fast as possible (--rate 0; not with --rate)");
   app.add_option("--format", format, "recording format")
       ->check(CLI::IsMember({"auto", "ismrmrd", "jcamp", "bruker", "spinsolve"}))
       ->capture_default_str();
@@ -68,6 +68,10 @@ int run_send(const std::vector<std::string>& arguments) {
   std::uint16_t port = 0;
   if (!split_endpoint(to, host, port)) {
     std::cerr << "raserflow send: --to " << to << ": expected HOST:PORT with a port 1-65535\n";
+    return 2;
+  }
+  if (fast && app.count("--rate") > 0) {
+    std::cerr << "raserflow send: --fast and --rate both given: --fast is --rate 0; give one\n";
     return 2;
   }
   if (app.count("--rate") > 0 && !(rate >= 0)) {

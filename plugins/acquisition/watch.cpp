@@ -5,8 +5,12 @@
 //
 // Completeness: a folder is read once its files' sizes and modification times have not changed
 // for `settle` seconds, as seen by this process's own clock (the share's clock may differ), and
-// it counts when the read succeeds and nothing changed during it. A folder still without any
-// file is waited for indefinitely. Folders are taken in order of appearance (ties, e.g. those
+// it counts when the read succeeds, nothing changed during it and (with `projections` > 0) it
+// holds that many projections. A folder that does not read yet (acqu.par there, data.1d not
+// yet) or holds fewer projections (a Spinsolve writing one sub-folder per projection, ~16 s
+// apart) stays pending, and is read again when it changes; only when it has not changed for
+// `unreadable_after` seconds is it an error (or skipped). A folder still without any file is
+// waited for indefinitely. Folders are taken in order of appearance (ties, e.g. those
 // present at start under `existing: read`, in natural name order: p2 before p10), each one
 // only after the one before it: strict order, as the spectrometer writes them one at a time.
 #include <algorithm>
@@ -25,6 +29,7 @@
 #include "conform.hpp"
 #include "convention_params.hpp"
 #include "fid_contract.hpp"
+#include "natural_order.hpp"
 #include "raserflow/raserflow.hpp"
 
 namespace {
@@ -34,32 +39,6 @@ namespace acq = raserflow::acquisition;
 using raserflow::Param;
 using raserflow::ParamError;
 using Clock = std::chrono::steady_clock;
-
-// Natural order: runs of digits compare as numbers (p2 < p10), the rest byte by byte.
-bool natural_less(const std::string& a, const std::string& b) {
-  std::size_t i = 0, j = 0;
-  while (i < a.size() && j < b.size()) {
-    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
-    if (digit(a[i]) && digit(b[j])) {
-      std::size_t i2 = i, j2 = j;
-      while (i2 < a.size() && digit(a[i2])) ++i2;
-      while (j2 < b.size() && digit(b[j2])) ++j2;
-      auto x = a.substr(i, i2 - i), y = b.substr(j, j2 - j);
-      x.erase(0, std::min(x.find_first_not_of('0'), x.size()));
-      y.erase(0, std::min(y.find_first_not_of('0'), y.size()));
-      if (x.size() != y.size()) return x.size() < y.size();
-      if (x != y) return x < y;
-      i = i2;
-      j = j2;
-    } else {
-      if (a[i] != b[j]) return a[i] < b[j];
-      ++i;
-      ++j;
-    }
-  }
-  if ((a.size() - i) != (b.size() - j)) return (a.size() - i) < (b.size() - j);
-  return a < b;  // equal up to leading zeros: any fixed order
-}
 
 // Every regular file under a folder with its size and modification time; `stable` is false
 // when something vanished or could not be examined while listing (it is being written).
@@ -99,10 +78,12 @@ struct Watch final : raserflow::Node {
   static constexpr auto doc =
       "a watch folder as the acquisition (live Spinsolve via its data folders, formats.md "
       "§4.3): waits for new sub-folders of `directory`, each one image in any format "
-      "acquisition.replay reads, and reads each when complete (read succeeds and no file's size "
-      "or time changed for `settle` s), in order of appearance (ties: natural name order); one "
-      "item per image, brought to the convention as acquisition.replay does. Open-ended: ends at "
-      "a stop or after `idle_timeout`. " RASERFLOW_FID_CONTRACT;
+      "acquisition.replay reads, and reads each when complete (no file's size or time changed "
+      "for `settle` s, it reads, and it holds `projections` projections if that is set), in "
+      "order of appearance (ties: natural name order); a folder that does not read yet, or "
+      "holds fewer projections, stays pending until it has not changed for `unreadable_after` "
+      "s. One item per image, brought to the convention as acquisition.replay does. "
+      "Open-ended: ends at a stop or after `idle_timeout`. " RASERFLOW_FID_CONTRACT;
   static constexpr auto execution = raserflow::Execution::device;
 
   Param<std::string> directory{
@@ -133,6 +114,24 @@ struct Watch final : raserflow::Node {
                         .unit = "s",
                         .min = 0,
                         .max = 86400}};
+  Param<std::int64_t> projections{
+      this,
+      "projections",
+      0,
+      {.doc = "projections per image: a folder whose recording holds fewer is still being written "
+              "(e.g. a Spinsolve's one sub-folder per projection) and stays pending; more is an "
+              "error naming both. 0: any number, the folder counts once it reads",
+       .min = 0}};
+  Param<double> unreadable_after{
+      this,
+      "unreadable_after",
+      60.0,
+      {.doc = "a settled folder that does not read yet (acqu.par there, data.1d not yet), or holds "
+              "fewer than `projections` projections, stays pending; once it has not changed for "
+              "this long it is an error, or skipped with skip_unreadable (at least `settle`)",
+       .unit = "s",
+       .min = 0,
+       .max = 86400}};
   Param<double> poll{
       this,
       "poll",
@@ -150,9 +149,10 @@ struct Watch final : raserflow::Node {
       this,
       "skip_unreadable",
       false,
-      {.doc = "a settled folder that does not read: false stops the run with an error naming the "
-              "folder and the reason; true skips it with a warning on stderr (counted in the "
-              "manifest)"}};
+      {.doc = "a folder that still does not read (or is still short of `projections`) after "
+              "`unreadable_after` s without change, or holds more than `projections`: false "
+              "stops the run with an error naming the folder and the reason; true skips it with a "
+              "warning on stderr (counted in the manifest)"}};
   acq::FidOutputs out{this};  // fid, angles, dwell, recording
 
   void configure() override {
@@ -222,6 +222,10 @@ struct Watch final : raserflow::Node {
     std::string name;
     Signature signature;
     Clock::time_point changed;
+    // Why the last read, at this signature, gave no image (empty: not read at this signature);
+    // `short_of` when it read but held too few projections.
+    std::string why;
+    bool short_of = false;
   };
 
   static Clock::duration seconds(double s) {
@@ -249,7 +253,7 @@ struct Watch final : raserflow::Node {
     }
     if (ec)
       throw raserflow::Error(*directory + ": cannot list the watched folder: " + ec.message());
-    std::sort(names.begin(), names.end(), natural_less);
+    std::sort(names.begin(), names.end(), acq::natural_less);
     return names;
   }
 
@@ -273,6 +277,7 @@ struct Watch final : raserflow::Node {
       if (!s.stable || s != it->signature) {
         it->signature = std::move(s);
         it->changed = now;
+        it->why.clear();  // read it again once it settles
         last_activity_ = now;
       }
       ++it;
@@ -285,10 +290,12 @@ struct Watch final : raserflow::Node {
     if (pending_.empty()) return false;
     auto& head = pending_.front();
     if (head.signature.files.empty() || !head.signature.stable) return false;  // not started
-    if (Clock::now() - head.changed < seconds(*settle)) return false;
     const auto path = fs::path(*directory) / head.name;
+    if (Clock::now() - head.changed < seconds(*settle)) return false;
+    if (!head.why.empty()) return give_up_if_stale(head, path);  // unchanged since it failed
     std::vector<acq::Recording> images;
     std::string why;
+    bool short_of = false;
     try {
       images = acq::read_recording(path, *format);
       if (images.empty()) why = path.string() + ": holds no image";
@@ -304,17 +311,29 @@ struct Watch final : raserflow::Node {
       head.changed = Clock::now();
       return false;
     }
-    pending_.pop_front();
-    if (!why.empty()) {
-      std::ostringstream message;
-      message << "acquisition.watch: " << path.string() << " did not read after " << *settle
-              << " s without change: " << why;
-      if (!*skip_unreadable)
-        throw raserflow::Error(message.str() + " (skip_unreadable: true skips it)");
-      std::cerr << "warning: " << id() << " (" << message.str() << "); skipped\n";
-      ++skipped_;
-      return true;
+    const auto wanted = static_cast<std::size_t>(*projections);
+    for (std::size_t i = 0; why.empty() && wanted > 0 && i < images.size(); ++i) {
+      const auto held = images[i].fids.size();
+      const std::string image =
+          images.size() > 1 ? "image " + std::to_string(i) + " holds " : "holds ";
+      if (held > wanted) {  // more will not become fewer: no waiting
+        fail_or_skip(path.string() + ": " + image + std::to_string(held) +
+                     " projections, more than the " + std::to_string(wanted) +
+                     " of the `projections` parameter");
+        return true;
+      }
+      if (held < wanted) {
+        why = path.string() + ": " + image + std::to_string(held) + " of the " +
+              std::to_string(wanted) + " projections (`projections`)";
+        short_of = true;
+      }
     }
+    if (!why.empty()) {
+      head.why = std::move(why);
+      head.short_of = short_of;
+      return give_up_if_stale(head, path);
+    }
+    pending_.pop_front();
     const auto c = convention.convention();
     for (const auto& image : images) {
       try {
@@ -325,6 +344,28 @@ struct Watch final : raserflow::Node {
     }
     ++folders_read_;
     return true;
+  }
+
+  // The head gave no image (head.why): pending until it has not changed for unreadable_after
+  // (at least settle); then an error, or skipped. True when it left the queue.
+  bool give_up_if_stale(const Pending& head, const fs::path& path) {
+    const double after = std::max(*settle, *unreadable_after);
+    if (Clock::now() - head.changed < seconds(after)) return false;
+    std::ostringstream message;
+    message << path.string()
+            << (head.short_of ? " was still short of projections" : " did not read") << " after "
+            << after << " s without change: " << head.why;
+    fail_or_skip(message.str());
+    return true;
+  }
+
+  // Stops the run, or (skip_unreadable) drops the head folder with a warning.
+  void fail_or_skip(const std::string& what) {
+    const std::string message = "acquisition.watch: " + what;
+    if (!*skip_unreadable) throw raserflow::Error(message + " (skip_unreadable: true skips it)");
+    std::cerr << "warning: " << id() << " (" << message << "); skipped\n";
+    pending_.pop_front();
+    ++skipped_;
   }
 
   std::set<std::string> known_;  // every folder seen: queued, read, skipped or present at start

@@ -161,7 +161,6 @@ TEST_F(Jcamp, MinimalFileOfTheSpecReadsItsValues) {
   EXPECT_EQ(imags(r), kMinimalImag);
   EXPECT_DOUBLE_EQ(r.dwell, 0.0005);  // 0.0075 / 15, and 1 / 2000
   EXPECT_EQ(r.angles, std::vector<double>{0.0});
-  EXPECT_EQ(r.carrier_offset, 0.0);
   EXPECT_EQ(r.source, (dir_ / "f.dx").string());
 }
 

@@ -1,12 +1,11 @@
 // acquisition.stream and `raserflow send` over loopback (MRD streaming, formats.md §5.3): a stream
 // equals the replay of the same file item for item; a sender killed mid-image, a silent sender,
-// a stop during a blocked wait, oversized or unknown messages; a bounded random-mutation fuzz of
-// the byte stream; and the latency from the last projection to the image's spectra (printed).
+// a stop during a blocked wait, oversized or unknown messages; a recording without angles
+// streamed without any; and a bounded random-mutation fuzz of the byte stream. (The latency from
+// the last projection to the image's spectra is a benchmark: bench/stream_bench.cpp.)
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
-#include <array>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <complex>
@@ -15,8 +14,10 @@
 #include <random>
 #include <thread>
 
+#include "conform.hpp"
 #include "ismrmrd_file.hpp"
 #include "mrd_stream.hpp"
+#include "spinsolve.hpp"
 #include "support/cli.hpp"
 #include "support/error_of.hpp"
 #include "support/harness.hpp"
@@ -134,6 +135,94 @@ TEST(Stream, EqualsTheReplayOfTheSameFileItemForItem) {
   EXPECT_NE(sent.err.find("sent 18 readouts"), std::string::npos) << sent.err;
 }
 
+// A recording without angles (a Spinsolve folder without angles.txt) streams without any, so the
+// pipeline's `angles` parameter applies to the stream exactly as to the replay of the folder.
+TEST(Stream, ARecordingWithoutAnglesTakesTheAnglesParameterAsItsReplayDoes) {
+  const auto dir = rft::scratch_dir("stream_no_angles");
+  const auto folder = dir / "spinsolve";
+  auto image = noise_images(1, 6, 256, 0.5e-3, 7)[0];
+  for (auto& row : image.fids)  // float32 values: the file and the wire hold them exactly
+    for (auto& v : row) v = Complex(float(v.real()), float(v.imag()));
+  acq::write_spinsolve(folder, image.fids, {}, image.dwell);
+  ASSERT_TRUE(acq::read_recording(folder).at(0).angles.empty());
+  const std::vector<double> angles = {3, 33, 63, 93, 123, 153};
+  const nlohmann::json convention = {
+      {"samples", 200}, {"dwell", 0.5e-3}, {"frequency_shift", 125.0}, {"angles", angles}};
+  auto params = convention;
+  params["wait_timeout"] = 30.0;
+  StreamNode stream(params, "stream_no_angles_node");
+  auto replay_params = convention;
+  replay_params["path"] = folder.string();
+  NodeHarness replay("acquisition.replay", replay_params);
+  const auto recorded = replay.run(rf::Item(0, 0));
+  rft::CliResult sent;
+  std::thread sender([&] {
+    sent = rft::run_cli(
+        {"send", folder.string(), "--to", "127.0.0.1:" + std::to_string(stream.port), "--fast"});
+  });
+  std::string failure;
+  try {
+    [&] {
+      const auto live = stream.node->run(rf::Item(0, 0));
+      ASSERT_FALSE(live.dropped());
+      const auto got = live.array("angles").values<double>();
+      EXPECT_EQ(std::vector<double>(got.begin(), got.end()), angles);
+      for (const char* field : {"fid", "angles", "dwell"}) {
+        const auto a = live.array(field), b = recorded.array(field);
+        ASSERT_EQ(a.shape(), b.shape()) << field;
+        ASSERT_EQ(a.dtype(), b.dtype()) << field;
+        EXPECT_EQ(std::memcmp(a.bytes().data(), b.bytes().data(), a.bytes().size()), 0)
+            << field << " is not bit-identical";
+      }
+      EXPECT_TRUE(stream.node->run(rf::Item(1, 1)).dropped());
+    }();
+  } catch (const std::exception& e) {
+    failure = e.what();
+  }
+  sender.join();
+  EXPECT_EQ(failure, "");
+  EXPECT_EQ(sent.status, 0) << sent.err;
+}
+
+// On the wire: no angle source in the header, zero read directions; the receiver yields none.
+// Images that disagree on having angles are refused.
+TEST(Stream, ImagesWithoutAnglesAreSentWithoutAny) {
+  auto images = noise_images(2, 3, 16, 0.5e-3);
+  for (auto& im : images) im.angles.clear();
+  const auto messages = mrd::encode_recording(images, {});
+  EXPECT_EQ(messages[0].find("angle_source"), std::string::npos) << messages[0];
+  EXPECT_NE(messages[0].find("raserflow.schema"), std::string::npos) << messages[0];
+  ISMRMRD::ISMRMRD_AcquisitionHeader head;
+  std::memcpy(&head, messages[2].data() + 2, 340);
+  // Copies: gtest binds references, which a packed struct's members do not take.
+  const float read_x = head.read_dir[0], read_y = head.read_dir[1], angle = head.user_float[0];
+  const int step = head.idx.kspace_encode_step_1;
+  EXPECT_EQ(read_x, 0.0f);
+  EXPECT_EQ(read_y, 0.0f);
+  EXPECT_EQ(angle, 0.0f);
+  EXPECT_EQ(step, 1);
+  mrd::Interrupter stop;
+  int fds[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  mrd::Receiver receiver(fds[0], {5, 1 << 20}, stop);
+  mrd::Sender sender(fds[1]);
+  for (const auto& m : messages) sender.send(m);
+  for (int i = 0; i < 2; ++i) {
+    const auto image = receiver.next_image();
+    ASSERT_TRUE(image);
+    EXPECT_EQ(image->fids.size(), 3u);
+    EXPECT_TRUE(image->angles.empty()) << "image " << i;
+  }
+  EXPECT_FALSE(receiver.next_image());
+
+  auto mixed = noise_images(2, 3, 16, 0.5e-3);
+  mixed[1].angles.clear();
+  EXPECT_THROW(mrd::encode_recording(mixed, {}), std::invalid_argument);
+  mixed[0].angles.clear();
+  mixed[1].angles = {1, 2};
+  EXPECT_THROW(mrd::encode_recording(mixed, {}), std::invalid_argument);
+}
+
 TEST(Send, PacesBadArgumentsAndUnreachableReceivers) {
   const auto dir = rft::scratch_dir("send_cli");
   const auto file = dir / "r.h5";
@@ -157,6 +246,12 @@ TEST(Send, PacesBadArgumentsAndUnreachableReceivers) {
   EXPECT_EQ(rft::run_cli({"send", file.string(), "--to", "h:70000"}).status, 2);
   EXPECT_EQ(rft::run_cli({"send", "--to", "h:1"}).status, 2);
   EXPECT_EQ(rft::run_cli({"send", file.string(), "--to", "h:1", "--rate", "-3"}).status, 2);
+  // --fast is --rate 0: both at once is a usage error naming both, not one silently kept.
+  const auto both = rft::run_cli({"send", file.string(), "--to", to, "--fast", "--rate", "5"});
+  EXPECT_EQ(both.status, 2);
+  EXPECT_NE(both.err.find("--fast"), std::string::npos) << both.err;
+  EXPECT_NE(both.err.find("--rate"), std::string::npos) << both.err;
+  EXPECT_EQ(both.err.find("cannot connect"), std::string::npos) << "refused before connecting";
   const auto missing = rft::run_cli({"send", (dir / "none.h5").string(), "--to", to});
   EXPECT_EQ(missing.status, 1);
   EXPECT_NE(missing.err.find("none.h5"), std::string::npos) << missing.err;
@@ -371,47 +466,6 @@ TEST(Stream, RandomMutationsGiveOnlyCleanErrors) {
   EXPECT_GT(errors, 8000);
   std::cout << "fuzz: " << errors << " clean errors, " << whole << " streams read whole, in "
             << seconds_since(start) << " s\n";
-}
-
-// Not a pass/fail figure: from the moment the last projection is handed to the socket to the
-// image's spectra (acquisition.stream -> acquisition.mode_grid -> fft.spectrum), 30 projections
-// of 32,768 points cut to 4,096, over loopback.
-TEST(Stream, LatencyFromTheLastProjectionToTheSpectra) {
-  StreamNode stream({{"wait_timeout", 30.0}, {"frequency_shift", 500.0}}, "stream_latency");
-  NodeHarness grid("acquisition.mode_grid");
-  NodeHarness spectrum("fft.spectrum", {{"roi_at", "frequency"}, {"roi_frequency", 500.0}});
-  const auto messages = mrd::encode_recording(noise_images(3, 30, 32768, 0.5e-3), {});
-  std::vector<double> latencies;
-  std::array<Clock::time_point, 3> last_sent;
-  std::atomic<int> go{0}, sent{0};
-  // Image by image, each once the receiver waits for it, so its last projection is timed alone.
-  std::thread sender([&] {
-    mrd::Sender s("127.0.0.1", stream.port);
-    s.send(messages[0]);
-    for (int i = 0; i < 3; ++i) {
-      while (go.load() <= i) std::this_thread::yield();
-      for (int p = 0; p < 30; ++p) s.send(messages[std::size_t(1 + i * 30 + p)]);
-      last_sent[std::size_t(i)] = Clock::now();
-      sent = i + 1;
-    }
-    s.send(messages.back());
-  });
-  for (std::int64_t i = 0; i < 3; ++i) {
-    go = int(i + 1);
-    auto item = stream.node->run(rf::Item(i, i));
-    ASSERT_FALSE(item.dropped());
-    item = spectrum.run(grid.run(std::move(item)));
-    const auto done = Clock::now();
-    ASSERT_TRUE(item.has("raser_projections"));
-    while (sent.load() <= i) std::this_thread::yield();
-    latencies.push_back(std::chrono::duration<double>(done - last_sent[std::size_t(i)]).count() *
-                        1e3);
-  }
-  EXPECT_TRUE(stream.node->run(rf::Item(3, 3)).dropped());
-  sender.join();
-  std::cout << "latency, last projection -> spectra (ms):";
-  for (double l : latencies) std::cout << " " << l;
-  std::cout << "\n";
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 // acquisition.watch: data folders written by another thread (write_spinsolve, or byte by byte)
 // come out as items in order of appearance, equal to reading them with read_recording +
-// conform; half-written folders wait; existing: skip / read; idle_timeout and a stop end the
-// stream; an unreadable folder stops the run, or is skipped when asked.
+// conform; half-written folders wait, also past `settle` while they do not read yet, and
+// folders short of `projections` (one sub-folder per projection) wait for the rest; a folder
+// holding one ISMRMRD file; existing: skip / read; idle_timeout and a stop end the stream; a
+// folder that still does not read after `unreadable_after` stops the run, or is skipped.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -12,6 +14,7 @@
 #include <thread>
 
 #include "conform.hpp"
+#include "ismrmrd_file.hpp"
 #include "spinsolve.hpp"
 #include "support/cli.hpp"
 #include "support/error_of.hpp"
@@ -201,7 +204,7 @@ void write_broken(const fs::path& dir) {
 
 TEST(Watch, AnUnreadableFolderStopsTheRunNamingFolderAndReason) {
   const auto dir = rft::scratch_dir("watch_unreadable");
-  NodeHarness watch("acquisition.watch", params(dir));
+  NodeHarness watch("acquisition.watch", params(dir, {{"unreadable_after", 0.5}}));
   std::thread writer([&] {
     std::this_thread::sleep_for(50ms);
     write_broken(dir);
@@ -209,8 +212,8 @@ TEST(Watch, AnUnreadableFolderStopsTheRunNamingFolderAndReason) {
   const auto t0 = Clock::now();
   const auto why = rft::error_of([&] { watch.run(rf::Item(0, 0)); });
   writer.join();
-  EXPECT_GE(since(t0), 0.25) << why;
-  EXPECT_NE(why.find((dir / "x1").string() + " did not read after 0.25 s without change"),
+  EXPECT_GE(since(t0), 0.5) << why;
+  EXPECT_NE(why.find((dir / "x1").string() + " did not read after 0.5 s without change"),
             std::string::npos)
       << why;
   EXPECT_NE(why.find("data.2d"), std::string::npos) << why;
@@ -219,7 +222,8 @@ TEST(Watch, AnUnreadableFolderStopsTheRunNamingFolderAndReason) {
 
 TEST(Watch, SkipUnreadableSkipsWithAWarningAndGoesOn) {
   const auto dir = rft::scratch_dir("watch_skip");
-  NodeHarness watch("acquisition.watch", params(dir, {{"skip_unreadable", true}}));
+  NodeHarness watch("acquisition.watch",
+                    params(dir, {{"skip_unreadable", true}, {"unreadable_after", 0.5}}));
   std::thread writer([&] {
     std::this_thread::sleep_for(50ms);
     write_broken(dir);
@@ -237,6 +241,119 @@ TEST(Watch, SkipUnreadableSkipsWithAWarningAndGoesOn) {
   EXPECT_NE(err.find((dir / "notes").string()), std::string::npos) << err;
   EXPECT_NE(watch.node().report().find("\"folders_skipped\": 2"), std::string::npos)
       << watch.node().report();
+}
+
+// acqu.par (and angles.txt) long before data.2d: past `settle` the folder does not read, and
+// stays pending (not an error) until data.2d arrives, well within `unreadable_after`.
+TEST(Watch, AFolderThatDoesNotReadYetWaitsPastSettle) {
+  const auto staging = rft::scratch_dir("watch_late_staging");
+  write(staging / "x6", 6);
+  const auto dir = rft::scratch_dir("watch_late");
+  NodeHarness watch("acquisition.watch", params(dir, {{"unreadable_after", 20.0}}));
+  auto item = std::async(std::launch::async, [&] { return watch.run(rf::Item(0, 0)); });
+  fs::create_directory(dir / "x6");
+  fs::copy_file(staging / "x6" / "acqu.par", dir / "x6" / "acqu.par");
+  fs::copy_file(staging / "x6" / "angles.txt", dir / "x6" / "angles.txt");
+  std::this_thread::sleep_for(900ms);  // settle (0.25 s) three times over, and more
+  ASSERT_EQ(item.wait_for(0ms), std::future_status::timeout) << "not pending any more";
+  fs::copy_file(staging / "x6" / "data.2d", dir / "x6" / ".data.2d");
+  fs::rename(dir / "x6" / ".data.2d", dir / "x6" / "data.2d");
+  const auto arrived = Clock::now();
+  const auto got = item.get();
+  EXPECT_LT(since(arrived), 5.0);
+  expect_item_is(got, dir / "x6");
+}
+
+// One projection of image `which` as a Spinsolve sub-folder `folder/name` (data.1d + acqu.par),
+// written aside and renamed into place.
+void write_projection(const fs::path& folder, const std::string& name, int which, std::size_t p) {
+  const auto aside = folder / ("." + name);
+  acq::write_spinsolve(aside, {fids(which)[p]}, {}, kDwell);
+  fs::rename(aside / "data.2d", aside / "data.1d");
+  fs::rename(aside, folder / name);
+}
+
+// A Spinsolve writing one sub-folder per projection, slower than `settle`: with `projections`
+// the folder waits for all of them; fewer after `unreadable_after` and more are errors.
+TEST(Watch, AFolderShortOfProjectionsWaitsForTheRest) {
+  const auto dir = rft::scratch_dir("watch_projections");
+  NodeHarness watch("acquisition.watch",
+                    params(dir, {{"projections", std::int64_t(kP)}, {"unreadable_after", 20.0}}));
+  Clock::time_point last;
+  std::thread writer([&] {
+    fs::create_directory(dir / "x2");
+    for (std::size_t p = 0; p < kP; ++p) {
+      std::this_thread::sleep_for(600ms);  // more than settle: x2 reads with p rows meanwhile
+      write_projection(dir / "x2", "p" + std::to_string(p + 1), 2, p);
+      last = Clock::now();
+    }
+  });
+  const auto item = watch.run(rf::Item(0, 0));
+  const auto done = Clock::now();
+  writer.join();
+  const double after_last = std::chrono::duration<double>(done - last).count();
+  ASSERT_FALSE(item.dropped());
+  EXPECT_LT(after_last, 5.0);
+  EXPECT_GE(after_last, 0.2) << "read before the last projection settled";
+  const auto expected = acq::conform(acq::read_recording(dir / "x2").at(0),
+                                     {.samples = kT, .dwell = kDwell, .frequency_shift = 100.0});
+  ASSERT_EQ(expected.fids.size(), kP);
+  const auto got = item.array("fid").values<Complex>();
+  ASSERT_EQ(got.size(), kP * kT);
+  for (std::size_t p = 0; p < kP; ++p)
+    for (std::size_t k = 0; k < kT; ++k) ASSERT_EQ(got[p * kT + k], expected.fids[p][k]) << p << k;
+  const Complex w = fids(2)[2][10] * std::polar(1.0, 2 * M_PI * 100.0 * 10 * kDwell);
+  EXPECT_NEAR(std::abs(got[2 * kT + 10] - w), 0, 1e-6 * std::abs(w));
+  EXPECT_EQ(item.array("angles").values<double>()[1], 60.0) << "180 p / P without angles.txt";
+
+  // Short for good: an error once unchanged for unreadable_after, naming both counts.
+  {
+    NodeHarness short_of(
+        "acquisition.watch",
+        params(dir, {{"projections", 4}, {"unreadable_after", 0.5}, {"existing", "read"}}));
+    const auto t0 = Clock::now();
+    const auto why = rft::error_of([&] { short_of.run(rf::Item(0, 0)); });
+    EXPECT_GE(since(t0), 0.45) << why;
+    EXPECT_NE(why.find((dir / "x2").string() + " was still short of projections after 0.5 s"),
+              std::string::npos)
+        << why;
+    EXPECT_NE(why.find("holds 3 of the 4 projections"), std::string::npos) << why;
+  }
+  // More than asked for: an error at once, naming both.
+  {
+    NodeHarness too_many("acquisition.watch",
+                         params(dir, {{"projections", 2}, {"existing", "read"}}));
+    const auto why = rft::error_of([&] { too_many.run(rf::Item(0, 0)); });
+    EXPECT_NE(why.find((dir / "x2").string() + ": holds 3 projections, more than the 2"),
+              std::string::npos)
+        << why;
+  }
+}
+
+// A data folder holding one ISMRMRD file (written by IsmrmrdWriter, which renames it into place
+// when complete) reads as that file, with format auto and ismrmrd.
+TEST(Watch, AFolderHoldingOneIsmrmrdFileReadsAsTheFile) {
+  for (const std::string format : {"auto", "ismrmrd"}) {
+    const auto dir = rft::scratch_dir("watch_ismrmrd_" + format);
+    NodeHarness watch("acquisition.watch", params(dir, {{"format", format}}));
+    std::thread writer([&] {
+      std::this_thread::sleep_for(100ms);
+      fs::create_directory(dir / "x9");
+      std::ofstream(dir / "x9" / "notes.txt") << "a note beside the recording\n";
+      acq::IsmrmrdWriter w(dir / "x9" / "image.h5", {});
+      acq::Recording image;
+      image.fids = fids(9);
+      image.angles = {0, 60, 120};
+      image.dwell = kDwell;
+      w.append(image, 0);
+      w.close();
+    });
+    const auto item = watch.run(rf::Item(0, 0));
+    writer.join();
+    expect_item_is(item, dir / "x9");
+    EXPECT_EQ(item.text("recording"), acq::read_recording(dir / "x9" / "image.h5").at(0).source)
+        << format;
+  }
 }
 
 TEST(Watch, ADirectoryThatIsNotAFolderIsAParameterError) {

@@ -19,8 +19,8 @@ namespace raserflow::acquisition {
 //   exact for a band-limited row, so the ~d points of filter onset wrap to the row's end.
 //   DIGMOD = 0 or absent: no filter, the samples are returned as stored.
 // - Angles: the text file `raserflow_angles` (one angle in degrees per line, row order) when
-//   present, else empty. carrier_offset is 0: the file's O1 says where the spectrometer put
-//   its carrier, not where the processing wants the band.
+//   present, else empty. O1 (where the spectrometer put its carrier) is not used: where the
+//   band should sit is the pipeline's choice (acquisition.replay's frequency_shift).
 // Throws FormatError naming the file and the line, byte offset or key, and what was expected.
 Recording read_bruker(const std::filesystem::path& folder);
 

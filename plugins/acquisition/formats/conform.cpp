@@ -77,15 +77,42 @@ Recording conform(const Recording& recorded, const Convention& c) {
   return out;
 }
 
+namespace {
+
+std::string lower_extension(const std::filesystem::path& path) {
+  auto ext = path.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  return ext;
+}
+
+std::string format_of_file(const std::filesystem::path& path) {
+  const auto ext = lower_extension(path);
+  if (ext == ".h5" || ext == ".mrd" || ext == ".hdf5") return "ismrmrd";
+  if (ext == ".dx" || ext == ".jdx" || ext == ".jcamp") return "jcamp";
+  return {};
+}
+
+// A folder that holds exactly one file of `format` (ISMRMRD, JCAMP-DX) stands for that file:
+// watch folders and data folders hold a recording file and perhaps notes beside it.
+std::filesystem::path single_file(const std::filesystem::path& folder, const std::string& format) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> found;
+  for (const auto& e : std::filesystem::directory_iterator(folder, ec))
+    if (e.is_regular_file() && format_of_file(e.path()) == format) found.push_back(e.path());
+  if (found.size() == 1) return found[0];
+  throw FormatError(folder.string() + ": a folder with " + std::to_string(found.size()) + " " +
+                    format + " files; point at one of them");
+}
+
+}  // namespace
+
 std::string detect_format(const std::filesystem::path& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (fs::is_regular_file(path, ec)) {
-    auto ext = path.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(),
-                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-    if (ext == ".h5" || ext == ".mrd" || ext == ".hdf5") return "ismrmrd";
-    if (ext == ".dx" || ext == ".jdx" || ext == ".jcamp") return "jcamp";
+    const auto f = format_of_file(path);
+    if (!f.empty()) return f;
     throw FormatError(path.string() +
                       ": cannot tell the format from the extension (.h5/.mrd: ISMRMRD, .dx/.jdx: "
                       "JCAMP-DX); set `format`");
@@ -96,18 +123,31 @@ std::string detect_format(const std::filesystem::path& path) {
     return fs::exists(d / "data.1d") || fs::exists(d / "data.2d") || fs::exists(d / "acqu.par");
   };
   if (spinsolve(path)) return "spinsolve";
-  for (const auto& entry : fs::directory_iterator(path, ec))
+  std::string file_format;
+  for (const auto& entry : fs::directory_iterator(path, ec)) {
     if (entry.is_directory() && spinsolve(entry.path())) return "spinsolve";
+    if (entry.is_regular_file() && !format_of_file(entry.path()).empty()) {
+      if (!file_format.empty() && file_format != format_of_file(entry.path()))
+        throw FormatError(path.string() +
+                          ": a folder with both ISMRMRD and JCAMP-DX files; point "
+                          "at one of them");
+      file_format = format_of_file(entry.path());
+    }
+  }
+  if (!file_format.empty()) return file_format;
   throw FormatError(path.string() +
-                    ": a folder with neither acqus (Bruker) nor data.1d / data.2d / acqu.par "
-                    "(Spinsolve); set `format` or point at the recording itself");
+                    ": a folder with neither acqus (Bruker), data.1d / data.2d / acqu.par "
+                    "(Spinsolve) nor one .h5 (ISMRMRD) or .dx (JCAMP-DX) file; set `format` or "
+                    "point at the recording itself");
 }
 
 std::vector<Recording> read_recording(const std::filesystem::path& path,
                                       const std::string& format) {
   const std::string f = format == "auto" ? detect_format(path) : format;
-  if (f == "ismrmrd") return read_ismrmrd(path);
-  if (f == "jcamp") return {read_jcamp(path)};
+  std::error_code ec;
+  const bool folder = std::filesystem::is_directory(path, ec);
+  if (f == "ismrmrd") return read_ismrmrd(folder ? single_file(path, f) : path);
+  if (f == "jcamp") return {read_jcamp(folder ? single_file(path, f) : path)};
   if (f == "bruker") return {read_bruker(path)};
   if (f == "spinsolve") return {read_spinsolve(path)};
   throw FormatError(path.string() + ": unknown format '" + f + "'");

@@ -24,10 +24,12 @@ Recording conform(const Recording& recorded, const Convention& c);
 
 // The recording's format from its path: "ismrmrd" (.h5, .mrd, .hdf5), "jcamp" (.dx, .jdx,
 // .jcamp), "bruker" (a folder with acqus), "spinsolve" (a folder with data.1d / data.2d /
-// acqu.par, or sub-folders holding them); throws FormatError if none fits.
+// acqu.par, or sub-folders holding them), or a folder holding one ISMRMRD or JCAMP-DX file;
+// throws FormatError if none fits.
 std::string detect_format(const std::filesystem::path& path);
 
-// Every image of the recording at `path` in the given format (auto: detect_format).
+// Every image of the recording at `path` in the given format (auto: detect_format); a folder
+// given for an ISMRMRD or JCAMP-DX recording must hold exactly one such file.
 std::vector<Recording> read_recording(const std::filesystem::path& path,
                                       const std::string& format = "auto");
 

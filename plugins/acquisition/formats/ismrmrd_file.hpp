@@ -17,9 +17,11 @@ namespace raserflow::acquisition {
 // idx.kspace_encode_step_1, the image from user_int[0] (files raserflow wrote) or
 // idx.repetition, the angle from user_float[0] (when the header says so) or the read direction,
 // the dwell from sample_time_us. Noise readouts are skipped; multi-channel or Cartesian data,
-// gaps or repeats in the projections and readouts of differing length are FormatErrors.
+// gaps or repeats in the projections and readouts of differing length are FormatErrors. The
+// HDF5 library reads in a child process: a damaged file that crashes it or keeps it busy past
+// `timeout` seconds is a FormatError too.
 std::vector<Recording> read_ismrmrd(const std::filesystem::path& file,
-                                    const std::string& group = "dataset");
+                                    const std::string& group = "dataset", double timeout = 60);
 
 struct IsmrmrdWriterSettings {
   double gradient = 26e-6;          // T/m, recorded in user_float[1] and the header

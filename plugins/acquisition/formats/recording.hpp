@@ -16,9 +16,7 @@ struct Recording {
   std::vector<std::vector<Complex>> fids;  // P rows of T samples each, in acquisition order
   std::vector<double> angles;              // degrees, one per row; empty: the file has none
   double dwell = 0;                        // s between complex samples
-  double carrier_offset = 0;  // Hz: where the file's frequency 0 sits relative to the band the
-                              // processing expects, if the file says (0: unknown / none)
-  std::string source;         // the file or folder, for messages
+  std::string source;                      // the file or folder, for messages
 };
 
 // A file that cannot be read as its format: the message names the file and, where it helps,
