@@ -1,6 +1,5 @@
 #include "jcamp.hpp"
 
-#include <unistd.h>
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -880,10 +879,10 @@ Recording read_jcamp(const std::filesystem::path& file) {
   return Reader(file).read();
 }
 
-void write_jcamp(const std::filesystem::path& file, const std::vector<std::vector<Complex>>& fids,
-                 const std::vector<double>& angles, double dwell, double spectrometer_mhz) {
+std::string jcamp_text(const std::vector<std::vector<Complex>>& fids,
+                       const std::vector<double>& angles, double dwell, double spectrometer_mhz) {
   const auto bad = [&](const std::string& what) {
-    throw std::invalid_argument(at_file(file, "cannot write JCAMP-DX: " + what));
+    throw std::invalid_argument("cannot write JCAMP-DX: " + what);
   };
   if (fids.empty()) bad("no FIDs");
   const std::size_t t = fids.front().size();
@@ -921,27 +920,18 @@ void write_jcamp(const std::filesystem::path& file, const std::vector<std::vecto
     append_block(out, fids[p], angles.empty() ? nullptr : &angles[p], dwell, spectrometer_mhz,
                  p + 1, count);
   if (count > 1) append_line(out, "##END=");
+  return out;
+}
 
-  fs::path temporary = file;
-  temporary += ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream f(temporary, std::ios::binary | std::ios::trunc);
-    if (!f) throw FormatError(at_file(temporary, "cannot create the file"));
-    f.write(out.data(), static_cast<std::streamsize>(out.size()));
-    f.close();
-    if (!f) {
-      std::error_code ignored;
-      fs::remove(temporary, ignored);
-      throw FormatError(at_file(temporary, "cannot write the file"));
-    }
+void write_jcamp(const std::filesystem::path& file, const std::vector<std::vector<Complex>>& fids,
+                 const std::vector<double>& angles, double dwell, double spectrometer_mhz) {
+  std::string out;
+  try {
+    out = jcamp_text(fids, angles, dwell, spectrometer_mhz);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(at_file(file, e.what()));
   }
-  std::error_code ec;
-  fs::rename(temporary, file, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
-    throw FormatError(at_file(file, "cannot rename " + temporary.string() + ": " + ec.message()));
-  }
+  write_file_replacing(file, out);
 }
 
 }  // namespace raserflow::acquisition

@@ -24,6 +24,11 @@ Recording read_jcamp(const std::filesystem::path& file);
 // then renamed). Throws std::invalid_argument for arguments that break the fid contract (rows of
 // unequal length, values that are not finite, dwell <= 0, angles neither empty nor P), and
 // FormatError (naming the file) when the file cannot be written.
+// The text write_jcamp writes (same checks, messages without a file name).
+std::string jcamp_text(const std::vector<std::vector<Complex>>& fids,
+                       const std::vector<double>& angles, double dwell,
+                       double spectrometer_mhz = 60.0);
+
 void write_jcamp(const std::filesystem::path& file, const std::vector<std::vector<Complex>>& fids,
                  const std::vector<double>& angles, double dwell, double spectrometer_mhz = 60.0);
 

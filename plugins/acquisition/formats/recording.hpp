@@ -32,4 +32,8 @@ std::string at_byte(const std::filesystem::path& file, std::uint64_t offset,
                     const std::string& what);
 std::string at_line(const std::filesystem::path& file, std::size_t line, const std::string& what);
 
+// Writes `bytes` to a temporary name beside `file` and renames it into place, so `file` is never
+// seen half written; FormatError naming the file when it cannot be.
+void write_file_replacing(const std::filesystem::path& file, const std::string& bytes);
+
 }  // namespace raserflow::acquisition

@@ -488,28 +488,6 @@ std::vector<double> read_angles(const fs::path& file, std::size_t projections) {
 
 // ---- writing ----------------------------------------------------------------------------------
 
-void write_replacing(const fs::path& file, const std::string& bytes) {
-  auto temporary = file;
-  temporary += ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.close();
-    if (!out) {
-      std::error_code ignored;
-      fs::remove(temporary, ignored);
-      throw FormatError(at_file(temporary, "cannot be written"));
-    }
-  }
-  std::error_code ec;
-  fs::rename(temporary, file, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
-    throw FormatError(at_file(file, "cannot be written (rename failed: " + ec.message() + ")"));
-  }
-}
-
 float to_f32(double v, std::size_t row, std::size_t k) {
   if (!std::isfinite(v) || std::abs(v) > static_cast<double>(std::numeric_limits<float>::max()))
     throw std::invalid_argument("write_spinsolve: fids[" + std::to_string(row) + "][" +
@@ -600,16 +578,16 @@ void write_spinsolve(const std::filesystem::path& folder,
     throw FormatError(at_file(folder,
                               "holds a data.1d: a data.2d beside it would make the folder "
                               "ambiguous"));
-  write_replacing(folder / "acqu.par", par);
+  write_file_replacing(folder / "acqu.par", par);
   if (angles.empty()) {
     fs::remove(folder / "angles.txt", ec);  // a stale one would be read as this image's
     if (ec) throw FormatError(at_file(folder / "angles.txt", "cannot remove: " + ec.message()));
   } else {
     std::string text;
     for (const double a : angles) text += format("%.17g", a) + "\n";
-    write_replacing(folder / "angles.txt", text);
+    write_file_replacing(folder / "angles.txt", text);
   }
-  write_replacing(folder / "data.2d", data);
+  write_file_replacing(folder / "data.2d", data);
 }
 
 }  // namespace raserflow::acquisition
